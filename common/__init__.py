@@ -1,0 +1,1 @@
+"""Upstream: early-warning payer intelligence (importable package `common`)."""

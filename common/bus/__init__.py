@@ -1,0 +1,1 @@
+"""Message bus: the Publisher port with Pub/Sub and in-process adapters."""

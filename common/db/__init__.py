@@ -1,0 +1,1 @@
+"""Postgres access: SQLAlchemy Core tables, engines, unit of work and named SQL."""

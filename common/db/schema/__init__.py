@@ -1,0 +1,61 @@
+"""SQLAlchemy Core tables. `metadata` is what Alembic compares migrations against."""
+
+from common.db.schema.base import TENANT_TABLES, metadata
+from common.db.schema.claims import (
+    claim_versions,
+    claims,
+    cpt_overrides,
+    payer_aliases,
+    quarantined_objects,
+    upload_rejections,
+    uploads,
+)
+from common.db.schema.ops import audit_events, dead_letters, outbox, processed_messages
+from common.db.schema.signals import (
+    alert_rules,
+    alerts,
+    operator_judgments,
+    reports,
+    signals,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+)
+from common.db.schema.tenants import (
+    auth_throttle,
+    customers,
+    rate_events,
+    refresh_tokens,
+    revoked_tokens,
+    users,
+)
+
+__all__ = [
+    "TENANT_TABLES",
+    "alert_rules",
+    "alerts",
+    "audit_events",
+    "auth_throttle",
+    "claim_versions",
+    "claims",
+    "cpt_overrides",
+    "customers",
+    "dead_letters",
+    "metadata",
+    "operator_judgments",
+    "outbox",
+    "payer_aliases",
+    "processed_messages",
+    "quarantined_objects",
+    "rate_events",
+    "refresh_tokens",
+    "reports",
+    "revoked_tokens",
+    "signals",
+    "upload_rejections",
+    "uploads",
+    "users",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_endpoints",
+]

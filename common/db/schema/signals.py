@@ -1,0 +1,193 @@
+"""Signals, alert rules, alerts, operator judgments, webhooks and reports."""
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Double,
+    ForeignKey,
+    Integer,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+from common.db.schema.base import Money, created_at, customer_fk, metadata, tenant, uuid_pk
+
+PRODUCTS = ("driftwatch", "denialscope", "delayguard")
+
+signals = tenant(
+    Table(
+        "signals",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("product", Text, nullable=False),
+        Column("type", Text, nullable=False),
+        Column("payer", Text, nullable=False),
+        Column("key", Text),
+        Column("direction", Text, nullable=False),
+        Column("as_of", Date, nullable=False),
+        Column("window_start", Date, nullable=False),
+        Column("window_end", Date, nullable=False),
+        Column("baseline_start", Date),
+        Column("baseline_end", Date),
+        Column("baseline_value", Double),
+        Column("current_value", Double),
+        Column("delta", Double),
+        Column("n_baseline", Integer),
+        Column("n_current", Integer),
+        Column("p_value", Double),
+        Column("severity", Double, nullable=False),
+        Column("severity_label", Text, nullable=False),
+        Column("confidence", Double, nullable=False),
+        Column("dollars_at_risk", Money),
+        Column("summary", Text, nullable=False),
+        Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("fingerprint", Text, nullable=False),
+        created_at(),
+        UniqueConstraint("customer_id", "fingerprint", name="uq_signals_customer_fingerprint"),
+        CheckConstraint(f"product IN {PRODUCTS}", name="product_known"),
+        CheckConstraint("direction IN ('up', 'down')", name="direction_known"),
+    )
+)
+
+alert_rules = tenant(
+    Table(
+        "alert_rules",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("name", Text, nullable=False),
+        Column("product", Text),
+        Column("signal_type", Text),
+        Column("payer", Text),
+        Column("group_key", Text),
+        Column("min_severity", Double),
+        Column("min_abs_delta", Double),
+        Column("min_dollars", Money),
+        Column("channels", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        Column("enabled", Boolean, nullable=False, server_default=text("true")),
+        Column("is_default", Boolean, nullable=False, server_default=text("false")),
+        created_at(),
+    )
+)
+
+alerts = tenant(
+    Table(
+        "alerts",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("signal_id", Uuid, ForeignKey("signals.id", ondelete="CASCADE"), nullable=False),
+        Column("rule_id", Uuid, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
+        Column("status", Text, nullable=False),
+        Column("suppressed_reason", Text),
+        created_at(),
+        Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+        UniqueConstraint("signal_id", "rule_id", name="uq_alerts_signal_rule"),
+        CheckConstraint(
+            "status IN ('open', 'sent', 'suppressed', 'acknowledged', 'resolved', 'failed')",
+            name="status_known",
+        ),
+    )
+)
+
+operator_judgments = tenant(
+    Table(
+        "operator_judgments",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("alert_id", Uuid, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+        Column("user_id", Uuid, ForeignKey("users.id", ondelete="SET NULL")),
+        Column("verdict", Text, nullable=False),
+        Column("reason_codes", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+        Column("notes", Text),
+        Column("recovered_amount", Money),
+        Column("recovered_date", Date),
+        created_at(),
+        CheckConstraint("verdict IN ('real', 'noise', 'needs_followup')", name="verdict_known"),
+    )
+)
+
+webhook_endpoints = tenant(
+    Table(
+        "webhook_endpoints",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("url", Text, nullable=False),
+        Column("description", Text),
+        Column("secret_encrypted", Text, nullable=False),
+        Column("active", Boolean, nullable=False, server_default=text("true")),
+        created_at(),
+    )
+)
+
+webhook_deliveries = tenant(
+    Table(
+        "webhook_deliveries",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("alert_id", Uuid, ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False),
+        Column(
+            "endpoint_id",
+            Uuid,
+            ForeignKey("webhook_endpoints.id", ondelete="CASCADE"),
+            nullable=False,
+        ),
+        Column("event_type", Text, nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("status", Text, nullable=False, server_default="pending"),
+        Column("attempts", Integer, nullable=False, server_default="0"),
+        Column("next_attempt_at", DateTime(timezone=True)),
+        Column("delivered_at", DateTime(timezone=True)),
+        created_at(),
+        UniqueConstraint("alert_id", "endpoint_id", name="uq_webhook_deliveries_alert_endpoint"),
+        CheckConstraint("status IN ('pending', 'delivered', 'failed')", name="status_known"),
+    )
+)
+
+webhook_attempts = tenant(
+    Table(
+        "webhook_attempts",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column(
+            "delivery_id",
+            Uuid,
+            ForeignKey("webhook_deliveries.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("attempt_no", Integer, nullable=False),
+        Column("status_code", Integer),
+        Column("error", Text),
+        Column("duration_ms", Integer),
+        Column("attempted_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+    )
+)
+
+reports = tenant(
+    Table(
+        "reports",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("kind", Text, nullable=False),
+        Column("format", Text, nullable=False),
+        Column("period_start", Date, nullable=False),
+        Column("period_end", Date, nullable=False),
+        Column("object_name", Text, nullable=False),
+        Column("size_bytes", Integer, nullable=False),
+        created_at(),
+    )
+)

@@ -1,0 +1,1 @@
+"""Pure domain code: parsing, validation, PHI rules, statistics, thresholds, messages."""
