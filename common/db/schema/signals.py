@@ -172,7 +172,9 @@ webhook_attempts = tenant(
         Column("status_code", Integer),
         Column("error", Text),
         Column("duration_ms", Integer),
-        Column("attempted_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
+        Column(
+            "attempted_at", DateTime(timezone=True), nullable=False, server_default=text("now()")
+        ),
     )
 )
 

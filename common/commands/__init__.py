@@ -1,0 +1,1 @@
+"""Subcommands of the `upstream` CLI, one module per group."""

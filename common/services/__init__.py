@@ -1,0 +1,1 @@
+"""Use cases: ingest, signals, alerts, queries, auth. The caller owns the transaction."""

@@ -1,0 +1,244 @@
+"""Ingest one finalized object: quarantine, idempotency, dedupe, validate, load, report."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from common.config import Thresholds
+from common.db.schema import audit_events, quarantined_objects, uploads
+from common.db.uow import UnitOfWork
+from common.domain.csv_reader import inspect_bytes
+from common.services.customers import Customer, find_by_slug
+from common.services.ingest_load import LoadOutcome, load_file
+from common.storage.port import BlobStore
+
+log = logging.getLogger(__name__)
+
+QUARANTINE_PREFIX = "quarantine/"
+TERMINAL = ("loaded", "partial", "rejected", "duplicate", "quarantined")
+OBJECT_RE = re.compile(r"^(?P<slug>[^/]+)/.+\.csv$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ObjectEvent:
+    """What a storage finalized event says about one object."""
+
+    bucket: str
+    name: str
+    generation: str
+    size: int | None = None
+
+
+class Ingestor:
+    """The ingest use case; the function and the CLI both call `ingest`."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        store: BlobStore,
+        thresholds: Thresholds,
+        after_commit=None,
+        progress=None,
+    ) -> None:
+        self.uow = uow
+        self.store = store
+        self.thresholds = thresholds
+        self.after_commit = after_commit or (lambda: None)
+        self.progress = progress
+
+    def ingest(self, event: ObjectEvent) -> dict:
+        """Process one object exactly once per generation; return the upload report."""
+        if event.name.startswith(QUARANTINE_PREFIX):
+            return {"status": "ignored", "reason": "quarantine prefix", "object": event.name}
+        match = OBJECT_RE.match(event.name)
+        with self.uow.transaction() as conn:
+            customer = find_by_slug(conn, match["slug"]) if match else None
+        if customer is None or not customer.active:
+            reason = (
+                "object name is not <customer-slug>/<name>.csv"
+                if not match
+                else "unknown or inactive customer"
+            )
+            return self._quarantine(event, customer, reason)
+        upload_id = self._claim_upload(event, customer)
+        try:
+            report = self._process(event, customer, upload_id)
+        except Exception as exc:
+            self._mark_failed(customer, upload_id, exc)
+            raise
+        self.after_commit()
+        return report
+
+    def _claim_upload(self, event: ObjectEvent, customer: Customer) -> str:
+        with self.uow.transaction(customer.id) as conn:
+            conn.execute(
+                pg_insert(uploads)
+                .values(
+                    customer_id=customer.id,
+                    object_name=event.name,
+                    generation=event.generation,
+                    status="received",
+                    size_bytes=event.size,
+                )
+                .on_conflict_do_nothing(constraint="uq_uploads_object_generation")
+            )
+            return str(
+                conn.execute(
+                    select(uploads.c.id).where(
+                        uploads.c.object_name == event.name,
+                        uploads.c.generation == event.generation,
+                    )
+                ).scalar_one()
+            )
+
+    def _process(self, event: ObjectEvent, customer: Customer, upload_id: str) -> dict:
+        with self.uow.transaction(customer.id) as conn:
+            row = (
+                conn.execute(select(uploads).where(uploads.c.id == upload_id).with_for_update())
+                .mappings()
+                .one()
+            )
+            if row["status"] in TERMINAL:
+                log.info("generation already processed", extra={"upload_id": upload_id})
+                return dict(row["report"] or {}) | {"upload_id": upload_id, "status": row["status"]}
+            facts = self._inspect(event.name)
+            conn.execute(
+                update(uploads)
+                .where(uploads.c.id == upload_id)
+                .values(status="processing", sha256=facts.sha256, size_bytes=facts.size)
+            )
+            original = self._same_bytes(conn, customer, upload_id, facts.sha256)
+            if facts.size > self.thresholds.max_file_bytes:
+                outcome = LoadOutcome.rejected_whole(
+                    "file.too_large",
+                    f"file is {facts.size} bytes; the limit is {self.thresholds.max_file_bytes}",
+                )
+            elif original is not None:
+                outcome = LoadOutcome.duplicate_of(original)
+            else:
+                with self.store.open_read(event.name) as blob:
+                    outcome = load_file(
+                        conn, customer, upload_id, blob, facts, self.thresholds, self.progress
+                    )
+            report = outcome.report | {
+                "upload_id": upload_id,
+                "object_name": event.name,
+                "sha256": facts.sha256,
+            }
+            self._finish(conn, customer, upload_id, outcome, report)
+        log.info(
+            "upload processed",
+            extra={"customer": customer.slug, "upload_id": upload_id, "status": outcome.status},
+        )
+        return report
+
+    def _inspect(self, name: str):
+        with self.store.open_read(name) as blob:
+            return inspect_bytes(iter(lambda: blob.read(1 << 20), b""))
+
+    @staticmethod
+    def _same_bytes(conn: Connection, customer: Customer, upload_id: str, sha256: str):
+        return conn.execute(
+            select(uploads.c.id)
+            .where(
+                uploads.c.customer_id == customer.id,
+                uploads.c.sha256 == sha256,
+                uploads.c.id != upload_id,
+                uploads.c.status.in_(("loaded", "partial", "rejected")),
+            )
+            .order_by(uploads.c.received_at)
+            .limit(1)
+        ).scalar()
+
+    @staticmethod
+    def _finish(conn, customer, upload_id, outcome: LoadOutcome, report: dict) -> None:
+        conn.execute(
+            update(uploads)
+            .where(uploads.c.id == upload_id)
+            .values(
+                status=outcome.status,
+                encoding=report.get("encoding"),
+                delimiter=report.get("delimiter"),
+                rows_total=report.get("rows_total", 0),
+                rows_accepted=report.get("rows_accepted", 0),
+                rows_rejected=report.get("rows_rejected", 0),
+                rows_warning=report.get("rows_warning", 0),
+                date_min=outcome.date_min,
+                date_max=outcome.date_max,
+                report=report,
+                error=None,
+                completed_at=datetime.now(UTC),
+            )
+        )
+        conn.execute(
+            insert(audit_events).values(
+                customer_id=customer.id,
+                actor="ingest",
+                action=f"upload.{outcome.status}",
+                target_type="upload",
+                target_id=upload_id,
+                details={
+                    "rows_accepted": report.get("rows_accepted", 0),
+                    "rows_rejected": report.get("rows_rejected", 0),
+                },
+            )
+        )
+
+    def _mark_failed(self, customer: Customer, upload_id: str, exc: Exception) -> None:
+        # Only the error class: a message could quote a claim value.
+        log.error("upload failed", extra={"upload_id": upload_id, "error": exc.__class__.__name__})
+        with self.uow.transaction(customer.id) as conn:
+            conn.execute(
+                update(uploads)
+                .where(uploads.c.id == upload_id)
+                .values(
+                    status="failed",
+                    error=f"{exc.__class__.__name__} during load; retry will reprocess the file",
+                    completed_at=datetime.now(UTC),
+                )
+            )
+
+    def _quarantine(self, event: ObjectEvent, customer: Customer | None, reason: str) -> dict:
+        target = QUARANTINE_PREFIX + event.name
+        try:
+            self.store.move(event.name, target)
+        except FileNotFoundError:
+            pass  # an earlier delivery of this event already moved it
+        with self.uow.transaction(customer.id if customer else None) as conn:
+            if customer is None:
+                conn.execute(
+                    pg_insert(quarantined_objects)
+                    .values(
+                        object_name=event.name,
+                        generation=event.generation,
+                        quarantine_name=target,
+                        reason=reason,
+                    )
+                    .on_conflict_do_nothing()
+                )
+            else:
+                conn.execute(
+                    pg_insert(uploads)
+                    .values(
+                        customer_id=customer.id,
+                        object_name=event.name,
+                        generation=event.generation,
+                        status="quarantined",
+                        error=reason,
+                        report={"reason": reason},
+                    )
+                    .on_conflict_do_nothing()
+                )
+        log.warning("object quarantined", extra={"object": event.name, "reason": reason})
+        return {
+            "status": "quarantined",
+            "reason": reason,
+            "quarantine_object": target,
+            "object_name": event.name,
+        }

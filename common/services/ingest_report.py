@@ -1,0 +1,129 @@
+"""The upload quality report: counts, samples, quality metrics and anomalies (SPEC 2.6)."""
+
+from __future__ import annotations
+
+import statistics
+from datetime import date
+
+from common.config import Thresholds
+
+# optional field → (missing-count column, denominator column in the quality row)
+MISSING_FIELDS = {
+    "claim_id": ("missing_claim_id", "accepted"),
+    "billed_amount": ("missing_billed_amount", "accepted"),
+    "allowed_amount": ("missing_allowed_amount", "accepted"),
+    "paid_amount": ("missing_paid_amount", "accepted"),
+    "payment_date": ("missing_payment_date", "paid"),
+    "denial_reason": ("missing_denial_reason", "denied"),
+}
+
+
+def build_report(
+    totals: dict,
+    errors,
+    warnings,
+    quality: dict,
+    history: dict,
+    claims_change: dict,
+    thresholds: Thresholds,
+    context: dict,
+) -> dict:
+    """Assemble the JSON report stored on the upload and printed by `upstream ingest`."""
+    accepted = quality["accepted"]
+    rows_total = totals["rows_total"]
+    if accepted == 0:
+        status = "rejected"
+    elif totals["rows_rejected"]:
+        status = "partial"
+    else:
+        status = "loaded"
+    report = {
+        "status": status,
+        "rows_total": rows_total,
+        "rows_accepted": accepted,
+        "rows_rejected": totals["rows_rejected"],
+        "rows_warning": totals["rows_warning"],
+        "rejections": dict(sorted(errors.counts.items())),
+        "rejection_samples": {k: errors.rows[k] for k in sorted(errors.rows)},
+        "warnings": dict(sorted(warnings.counts.items())),
+        "warning_samples": {k: warnings.rows[k] for k in sorted(warnings.rows)},
+        "date_min": _iso(quality["date_min"]),
+        "date_max": _iso(quality["date_max"]),
+        "claims": claims_change,
+        "quality": quality_metrics(quality, rows_total),
+        "anomalies": anomalies(rows_total, quality, history, thresholds) if accepted else [],
+    }
+    if rows_total == 0:
+        report["message"] = "the file has a header but no data rows"
+    return report | context
+
+
+def quality_metrics(quality: dict, rows_total: int) -> dict:
+    """completeness, validity and timeliness (days from newest decided_date to today)."""
+    accepted = quality["accepted"]
+    newest = quality["newest_decided"]
+    return {
+        "completeness": round(quality["complete_rows"] / accepted, 4) if accepted else None,
+        "validity": round(accepted / rows_total, 4) if rows_total else None,
+        "timeliness_days": (date.today() - newest).days if newest else None,
+        "missing_share": missing_shares(quality),
+    }
+
+
+def missing_shares(quality: dict) -> dict:
+    """Share of accepted rows missing each optional field (where it applies)."""
+    denominators = {
+        "accepted": quality["accepted"],
+        "paid": quality["decided"] - quality["denied"],
+        "denied": quality["denied"],
+    }
+    shares = {}
+    for name, (missing_col, denominator) in MISSING_FIELDS.items():
+        base = denominators[denominator]
+        if base:
+            shares[name] = round(quality[missing_col] / base, 4)
+    return shares
+
+
+def anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> list[dict]:
+    """Warnings against the customer's own history; they never block the load."""
+    found = []
+    counts = list(history["recent_row_counts"] or [])
+    if len(counts) >= t.anomaly_rowcount_min_uploads:
+        spread = statistics.pstdev(counts)
+        mean = statistics.fmean(counts)
+        z = (rows_total - mean) / spread if spread else (0.0 if rows_total == mean else 99.0)
+        if abs(z) > t.anomaly_rowcount_z:
+            found.append(
+                {
+                    "code": "row_count",
+                    "z_score": round(z, 2),
+                    "message": f"{rows_total} rows vs a 30-day mean of {mean:.0f}",
+                }
+            )
+    for name, share in missing_shares(quality).items():
+        if share > t.anomaly_missing_share:
+            found.append(
+                {
+                    "code": f"missing.{name}",
+                    "share": share,
+                    "message": f"{share:.0%} of rows have no {name}",
+                }
+            )
+    baseline = history["denial_share_90d"]
+    if baseline is not None and quality["decided"]:
+        share = quality["denied"] / quality["decided"]
+        if abs(share - baseline) > t.anomaly_denial_share_points:
+            found.append(
+                {
+                    "code": "denial_share",
+                    "share": round(share, 4),
+                    "baseline": round(baseline, 4),
+                    "message": f"denial share {share:.0%} vs {baseline:.0%} over 90 days",
+                }
+            )
+    return found
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

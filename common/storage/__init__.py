@@ -1,0 +1,1 @@
+"""Blob storage: the BlobStore port with GCS and local-folder adapters."""
