@@ -104,7 +104,7 @@ class Container:
             progress=progress,
         )
 
-    def migrate(self, revision: str = "head") -> None:
+    def migrate(self, revision: str = "heads") -> None:
         """Apply migrations with the owner engine."""
         from common.db.migrate import upgrade
 

@@ -29,7 +29,7 @@ def register(sub) -> None:
     u.set_defaults(handler=run_users_create)
 
     m = sub.add_parser("migrate", help="apply database migrations")
-    m.add_argument("--revision", default="head")
+    m.add_argument("--revision", default="heads")
     m.set_defaults(handler=run_migrate)
 
 
