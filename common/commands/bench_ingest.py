@@ -1,0 +1,123 @@
+"""`upstream bench ingest [--rows N] [--json]`: end-to-end ingest vs a row-by-row baseline."""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from common.commands.machine import machine_info
+from common.commands.runtime import ready
+from common.services.customers import create_customer
+from common.services.ingest import ObjectEvent
+from common.synth import SynthOptions, claim_rows, write_claims_csv
+
+BASELINE_ROWS = 20_000
+
+
+def register(sub) -> None:
+    """Add `bench ingest` (the bench group is shared with other benchmarks)."""
+    bench = _bench_group(sub)
+    p = bench.add_parser("ingest", help="ingest N synthetic rows end to end")
+    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run)
+
+
+def _bench_group(sub):
+    """The `bench` subparser group, created once and shared by benchmark modules."""
+    if "bench" not in sub.choices:
+        parser = sub.add_parser("bench", help="benchmarks")
+        parser.set_defaults(bench_sub=parser.add_subparsers(dest="bench", required=True))
+    return sub.choices["bench"].get_default("bench_sub")
+
+
+def run(args) -> None:
+    """Generate, ingest through the function's code path, and compare with executemany."""
+    from common.cli import emit
+
+    app = ready()
+    slug = "bench-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:20]
+    customer = create_customer(app.uow, slug)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.csv"
+        rows = write_claims_csv(path, SynthOptions(rows=args.rows, days=365, bad_rows=False))
+        print(f"generated {rows} rows ({path.stat().st_size / 2**20:.0f} MiB)", file=sys.stderr)
+        with open(path, "rb") as source:
+            blob = app.inbox.write(f"{slug}/{path.name}", source)
+    started = time.perf_counter()
+    report = app.ingestor().ingest(ObjectEvent("bench", blob.name, blob.generation, blob.size))
+    wall = time.perf_counter() - started
+    app.inbox.delete(blob.name)
+    baseline = _baseline_rows_per_second(app, customer.id)
+    result = {
+        "rows": rows,
+        "status": report["status"],
+        "rows_accepted": report["rows_accepted"],
+        "wall_seconds": round(wall, 2),
+        "rows_per_second": round(rows / wall),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "baseline_executemany_rows_per_second": round(baseline),
+        "baseline_extrapolated_seconds": round(rows / baseline, 1),
+        "speedup_vs_baseline": round((rows / wall) / baseline, 1),
+        "machine": machine_info(app.engine),
+    }
+    emit(args, result, "\n".join(f"{k}: {v}" for k, v in result.items()))
+
+
+def _baseline_rows_per_second(app, customer_id: str) -> float:
+    """The seed's way: one INSERT per row via executemany, into a scratch copy of claims."""
+    cols = (
+        "claim_id",
+        "payer",
+        "cpt",
+        "cpt_group",
+        "submitted_date",
+        "decided_date",
+        "outcome",
+        "billed_amount",
+        "allowed_amount",
+        "paid_amount",
+    )
+    opts = SynthOptions(rows=BASELINE_ROWS, days=365, bad_rows=False, seed=11)
+    params = [
+        (
+            r[0],
+            r[1],
+            r[2],
+            "E&M",
+            r[3],
+            r[4] or None,
+            "PAID",
+            r[7] or None,
+            r[8] or None,
+            r[9] or None,
+        )
+        for r in claim_rows(opts)
+    ]
+    # pg8000's own executemany runs one INSERT per row (SQLAlchemy would batch them).
+    insert = (
+        f"INSERT INTO bench_baseline ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+    )
+    with app.uow.transaction(customer_id) as conn:
+        conn.execute(
+            text("CREATE TEMP TABLE bench_baseline (LIKE claims INCLUDING DEFAULTS) ON COMMIT DROP")
+        )
+        conn.execute(
+            text(
+                "ALTER TABLE bench_baseline ALTER customer_id DROP NOT NULL, "
+                "ALTER upload_id DROP NOT NULL, ALTER claim_key DROP NOT NULL, "
+                "ALTER content_hash DROP NOT NULL"
+            )
+        )
+        cursor = conn.connection.driver_connection.cursor()
+        started = time.perf_counter()
+        cursor.executemany(insert, params)
+        elapsed = time.perf_counter() - started
+        cursor.close()
+        return len(params) / elapsed
