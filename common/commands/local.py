@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -31,10 +32,8 @@ def run_demo(args) -> int:
     from common.cli import emit
 
     app = ready()
-    try:
+    with contextlib.suppress(CustomerError):  # re-running the demo reuses its customer
         create_customer(app.uow, DEMO_SLUG, "Demo Medical Group")
-    except CustomerError:
-        pass  # re-running the demo reuses its customer
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "claims-export.csv"
         rows = write_claims_csv(path, SynthOptions(rows=args.rows))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -206,10 +207,8 @@ class Ingestor:
 
     def _quarantine(self, event: ObjectEvent, customer: Customer | None, reason: str) -> dict:
         target = QUARANTINE_PREFIX + event.name
-        try:
+        with contextlib.suppress(FileNotFoundError):  # an earlier delivery moved it already
             self.store.move(event.name, target)
-        except FileNotFoundError:
-            pass  # an earlier delivery of this event already moved it
         with self.uow.transaction(customer.id if customer else None) as conn:
             if customer is None:
                 conn.execute(

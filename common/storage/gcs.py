@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import BinaryIO
 
 from common.storage.port import BlobInfo
@@ -70,7 +71,5 @@ class GcsStore:
         """Delete if present."""
         from google.api_core.exceptions import NotFound
 
-        try:
+        with contextlib.suppress(NotFound):
             self.bucket.blob(name).delete()
-        except NotFound:
-            pass
