@@ -21,6 +21,13 @@ class Thresholds:
     anomaly_denial_share_points: float = 0.15
     anomaly_denial_mix_days: int = 90
     rejection_samples: int = 20
+    # Alerts (SPEC 4): cooldown per (product, type, payer, key); noise verdicts suppress.
+    alert_cooldown_hours: float = 4.0
+    alert_noise_judgments: int = 2
+    alert_noise_days: int = 30
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_minutes: tuple[int, ...] = (1, 2, 4, 8, 16)
+    webhook_signature_tolerance_seconds: int = 300
 
 
 @dataclass(frozen=True)
