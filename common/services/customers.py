@@ -51,7 +51,8 @@ def create_customer(uow: UnitOfWork, slug: str, name: str | None = None) -> Cust
                 name="Default: severity ≥ 0.7",
                 min_severity=DEFAULT_RULE_MIN_SEVERITY,
                 is_default=True,
-                channels=[{"type": "email", "to": "owners"}],
+                # Owners by e-mail, and every active webhook endpoint once one is added.
+                channels=[{"type": "email", "to": "owners"}, {"type": "webhook"}],
             )
         )
         conn.execute(
@@ -69,6 +70,12 @@ def create_customer(uow: UnitOfWork, slug: str, name: str | None = None) -> Cust
 def find_by_slug(conn: Connection, slug: str) -> Customer | None:
     """The customer with this slug, or None."""
     row = conn.execute(select(customers).where(customers.c.slug == slug)).mappings().first()
+    return _to_customer(row) if row else None
+
+
+def find_by_id(conn: Connection, customer_id: str) -> Customer | None:
+    """The customer with this id, or None."""
+    row = conn.execute(select(customers).where(customers.c.id == customer_id)).mappings().first()
     return _to_customer(row) if row else None
 
 
