@@ -92,6 +92,38 @@ class Container:
 
         return OutboxRelay(self.uow, self.bus)
 
+    @cached_property
+    def secret_box(self):
+        """Encrypts webhook secrets at rest; locally the key lives in $UPSTREAM_HOME/secret.key."""
+        from common.services.alerts.secrets import SecretBox, load_or_create_key
+
+        key = self.settings.secret_encryption_key
+        if key is None:
+            if not self.settings.is_local:
+                raise RuntimeError("SECRET_ENCRYPTION_KEY is required outside local mode")
+            key = load_or_create_key(self.settings.home / "secret.key")
+        return SecretBox(key)
+
+    @cached_property
+    def email_sender(self):
+        """The e-mail port: a logging sender (no e-mail provider is configured yet)."""
+        from common.services.alerts.email import LogEmailSender
+
+        return LogEmailSender()
+
+    @cached_property
+    def alerts(self):
+        """Alert dispatch and webhook delivery."""
+        from common.services.alerts.dispatch import AlertService
+
+        return AlertService(
+            self.uow,
+            self.secret_box,
+            self.email_sender,
+            self.settings.thresholds,
+            local_mode=self.settings.is_local,
+        )
+
     def ingestor(self, progress=None):
         """The ingest use case wired to this backend."""
         from common.services.ingest import Ingestor
