@@ -37,7 +37,7 @@ def database_url(pg_home) -> str:
     from common.db.migrate import upgrade
 
     resolved = resolve(settings)
-    upgrade(Settings(home=pg_home, database_url=resolved))
+    upgrade(Settings(home=pg_home, database_url=resolved), "heads")
     return resolved
 
 
