@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Double,
     ForeignKey,
+    Index,
     Integer,
     Table,
     Text,
@@ -193,3 +194,13 @@ reports = tenant(
         created_at(),
     )
 )
+
+# Revision 0004: the due-deliveries pass, the cooldown lookup and judgment joins.
+Index(
+    "ix_webhook_deliveries_due",
+    webhook_deliveries.c.customer_id,
+    webhook_deliveries.c.next_attempt_at,
+    postgresql_where=text("status = 'pending'"),
+)
+Index("ix_alerts_customer_created", alerts.c.customer_id, alerts.c.created_at)
+Index("ix_operator_judgments_alert_id", operator_judgments.c.alert_id)

@@ -1,0 +1,10 @@
+-- What a recompute produced for one tenant since :since: signals per product, alerts per status.
+SELECT 'signal' AS kind, product AS label, count(*) AS n
+FROM signals
+WHERE customer_id = :customer_id AND created_at >= :since
+GROUP BY product
+UNION ALL
+SELECT 'alert', status, count(*)
+FROM alerts
+WHERE customer_id = :customer_id AND created_at >= :since
+GROUP BY status

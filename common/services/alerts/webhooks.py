@@ -1,0 +1,220 @@
+"""Signed webhook delivery with retries, and the signature check receivers use (SPEC 4).
+
+Body: JSON `{id, type, created_at, customer, data}`. Headers: `Upstream-Signature:
+t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`, `Upstream-Event`, `Upstream-Delivery`.
+A failed attempt is retried after 1, 2, 4, 8 and 16 minutes (settings), then the delivery is
+`failed`. Every attempt is recorded. Scheduling uses the caller's `now`; the signature uses
+the wall clock, because that is what the receiver compares against.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from sqlalchemy import insert, update
+
+from common.db.queries import sql
+from common.db.schema import alerts, webhook_attempts, webhook_deliveries
+from common.db.uow import UnitOfWork
+from common.services.alerts.secrets import SecretBox, SecretError
+from common.services.alerts.signing import encode_body, signature_header
+from common.services.alerts.url_policy import UrlRefused, check_webhook_url
+from common.services.customers import active_customers
+
+log = logging.getLogger(__name__)
+
+EVENT_TYPE = "alert.created"
+LEASE_MARGIN = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How deliveries are sent and retried."""
+
+    timeout_seconds: float = 10.0
+    retry_minutes: tuple[int, ...] = (1, 2, 4, 8, 16)
+    local_mode: bool = True
+    batch: int = 50
+
+    @classmethod
+    def from_thresholds(cls, thresholds, local_mode: bool) -> DeliveryPolicy:
+        """The policy the settings describe."""
+        return cls(
+            timeout_seconds=thresholds.webhook_timeout_seconds,
+            retry_minutes=tuple(thresholds.webhook_retry_minutes),
+            local_mode=local_mode,
+        )
+
+
+@dataclass
+class DeliveryCounts:
+    """What one pass did."""
+
+    attempted: int = 0
+    delivered: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """The outcome of one POST."""
+
+    ok: bool
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+def post_webhook(
+    session: requests.Session,
+    url: str,
+    secret: str,
+    delivery_id: str,
+    event_type: str,
+    payload: dict,
+    policy: DeliveryPolicy,
+) -> AttemptResult:
+    """One signed POST. Redirects are not followed; the URL policy is checked again first."""
+    started = time.monotonic()
+    try:
+        check_webhook_url(url, policy.local_mode)
+    except UrlRefused as exc:
+        return AttemptResult(False, None, f"refused: {exc}", 0)
+    body = encode_body(payload)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Upstream-Webhooks/1",
+        "Upstream-Signature": signature_header(secret, body, int(time.time())),
+        "Upstream-Event": event_type,
+        "Upstream-Delivery": delivery_id,
+    }
+    try:
+        with session.post(
+            url,
+            data=body,
+            headers=headers,
+            timeout=policy.timeout_seconds,
+            allow_redirects=False,
+            stream=True,
+        ) as response:
+            code = response.status_code
+    except requests.Timeout:
+        return AttemptResult(False, None, "timeout", _ms(started))
+    except requests.RequestException as exc:
+        return AttemptResult(False, None, exc.__class__.__name__, _ms(started))
+    ok = 200 <= code < 300
+    return AttemptResult(ok, code, None if ok else f"HTTP {code}", _ms(started))
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def deliver_due(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    box: SecretBox,
+    policy: DeliveryPolicy,
+    customer_id: str | None = None,
+) -> DeliveryCounts:
+    """Send every delivery due at `now` (one customer, or every active one)."""
+    counts = DeliveryCounts()
+    if customer_id is None:
+        with uow.transaction() as conn:
+            tenants = [c.id for c in active_customers(conn)]
+    else:
+        tenants = [str(customer_id)]
+    with requests.Session() as session:
+        session.trust_env = False  # never route through an environment proxy
+        for tenant in tenants:
+            _deliver_tenant(uow, session, tenant, now, box, policy, counts)
+    return counts
+
+
+def _deliver_tenant(uow, session, customer_id, now, box, policy, counts) -> None:
+    lease_until = now + timedelta(seconds=policy.timeout_seconds) + LEASE_MARGIN
+    while True:
+        with uow.transaction(customer_id) as conn:
+            jobs = (
+                conn.execute(
+                    sql("webhook_claim_due"),
+                    {"now": now, "batch": policy.batch, "lease_until": lease_until},
+                )
+                .mappings()
+                .all()
+            )
+        for job in jobs:
+            result = _send(session, job, box, policy)
+            status = _record(uow, customer_id, job, result, now, policy)
+            counts.attempted += 1
+            setattr(counts, status, getattr(counts, status) + 1)
+        if len(jobs) < policy.batch:
+            return
+
+
+def _send(session, job, box: SecretBox, policy: DeliveryPolicy) -> AttemptResult:
+    if not job["endpoint_active"]:
+        return AttemptResult(False, None, "endpoint inactive", 0)
+    try:
+        secret = box.decrypt(job["secret_encrypted"])
+    except SecretError:
+        return AttemptResult(False, None, "secret unavailable", 0)
+    return post_webhook(
+        session, job["url"], secret, str(job["id"]), job["event_type"], dict(job["payload"]), policy
+    )
+
+
+def _record(uow, customer_id, job, result: AttemptResult, now, policy) -> str:
+    attempt_no = job["attempts"] + 1
+    if result.ok:
+        status, values = "delivered", {"delivered_at": now, "next_attempt_at": None}
+    elif attempt_no > len(policy.retry_minutes) or not job["endpoint_active"]:
+        status, values = "failed", {"next_attempt_at": None}
+    else:
+        wait = timedelta(minutes=policy.retry_minutes[attempt_no - 1])
+        status, values = "retrying", {"next_attempt_at": now + wait}
+    with uow.transaction(customer_id) as conn:
+        conn.execute(
+            insert(webhook_attempts).values(
+                customer_id=customer_id,
+                delivery_id=job["id"],
+                attempt_no=attempt_no,
+                status_code=result.status_code,
+                error=result.error,
+                duration_ms=result.duration_ms,
+                attempted_at=now,
+            )
+        )
+        conn.execute(
+            update(webhook_deliveries)
+            .where(webhook_deliveries.c.id == job["id"])
+            .values(
+                status="pending" if status == "retrying" else status,
+                attempts=attempt_no,
+                **values,
+            )
+        )
+        if status == "delivered":
+            conn.execute(
+                update(alerts)
+                .where(alerts.c.id == job["alert_id"], alerts.c.status.in_(("open", "failed")))
+                .values(status="sent", updated_at=now)
+            )
+        elif status == "failed":
+            conn.execute(sql("alerts_fail_if_exhausted"), {"alert_id": job["alert_id"], "now": now})
+    log.info(
+        "webhook attempt",
+        extra={
+            "delivery_id": str(job["id"]),
+            "attempt": attempt_no,
+            "outcome": status,
+            "status_code": result.status_code,
+        },
+    )
+    return status
