@@ -11,6 +11,7 @@ from common.db.schema.claims import (
     uploads,
 )
 from common.db.schema.ops import audit_events, dead_letters, outbox, processed_messages
+from common.db.schema.rollups import claim_rollup_state, claim_rollups
 from common.db.schema.signals import (
     alert_rules,
     alerts,
@@ -36,6 +37,8 @@ __all__ = [
     "alerts",
     "audit_events",
     "auth_throttle",
+    "claim_rollup_state",
+    "claim_rollups",
     "claim_versions",
     "claims",
     "cpt_overrides",

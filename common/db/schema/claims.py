@@ -140,6 +140,8 @@ claims = tenant(
         CheckConstraint(f"outcome IN {OUTCOMES}", name="outcome_known"),
         Index("ix_claims_customer_decided", "customer_id", "decided_date"),
         Index("ix_claims_customer_payer_decided", "customer_id", "payer", "decided_date"),
+        # API cursor pagination (newest first) within one tenant (revision 0005)
+        Index("ix_claims_customer_id_pk", "customer_id", "id"),
     )
 )
 
