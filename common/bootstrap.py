@@ -124,6 +124,15 @@ class Container:
             local_mode=self.settings.is_local,
         )
 
+    @cached_property
+    def tokens(self):
+        """JWT issue/verify with the configured key ring (locally: a key file under home)."""
+        from common.web.auth import TokenCodec, load_key_ring
+
+        return TokenCodec(
+            load_key_ring(self.settings), self.settings.jwt_issuer, self.settings.jwt_audience
+        )
+
     def ingestor(self, progress=None):
         """The ingest use case wired to this backend."""
         from common.services.ingest import Ingestor

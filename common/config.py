@@ -52,6 +52,9 @@ class Settings:
     jwt_issuer: str = "upstream"
     jwt_audience: str = "upstream-api"
     secret_encryption_key: str | None = None
+    # Proxies in front of the api that append to X-Forwarded-For (Cloud Run/Functions: 1).
+    # 0 trusts no header and uses the socket address (SPEC §6 login throttling per client IP).
+    trusted_proxy_hops: int = 0
     thresholds: Thresholds = field(default_factory=Thresholds)
 
     @property
@@ -97,6 +100,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         jwt_issuer=get("JWT_ISSUER", "upstream"),
         jwt_audience=get("JWT_AUDIENCE", "upstream-api"),
         secret_encryption_key=get("SECRET_ENCRYPTION_KEY"),
+        trusted_proxy_hops=int(get("TRUSTED_PROXY_HOPS", "0")),
     )
 
 
