@@ -1,0 +1,205 @@
+"""One claim-file row → a staged record, or the rules it breaks (SPEC 2.3–2.4).
+
+Speed matters (≥150k rows/s): every column keeps a bounded cache from raw string to its parsed
+result, so a repeated value costs one dict lookup, and the rules that need two columns compare
+ISO date strings. A structured value that parses (a date, an amount, a CPT code, a known outcome)
+cannot hold an identifier, so PHI is scanned only when it does not parse, and always in the
+payer, claim_id and denial columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, timedelta
+from operator import itemgetter
+
+from common.domain import phi
+from common.domain.columns import HeaderMap
+from common.domain.values import (
+    RowError,
+    cpt_group,
+    money_text,
+    normalise_outcome,
+    normalise_payer,
+    parse_cpt,
+    parse_date,
+    payer_key,
+)
+
+STAGE_COLUMNS = (
+    "row_number", "claim_id", "payer", "cpt", "cpt_modifiers", "cpt_group", "submitted_date",
+    "decided_date", "payment_date", "outcome", "billed_amount", "allowed_amount", "paid_amount",
+    "denial_reason_code", "denial_reason_text",
+)  # fmt: skip
+FIELDS = (
+    "claim_id", "payer", "cpt", "submitted_date", "decided_date", "payment_date", "outcome",
+    "billed_amount", "allowed_amount", "paid_amount", "denial_reason_code", "denial_reason_text",
+)  # fmt: skip
+DATE_FLOOR = "2000-01-01"
+_CACHE_LIMIT = 50_000  # per column; cleared when full so memory stays flat on unique values
+_UNKNOWN_OUTCOME = (("outcome", "outcome.unknown"),)
+_NO_ERRORS = (None,) * len(FIELDS)
+
+
+class RowResult:
+    """Accepted (`record` set, no `errors`) or rejected (`errors` as (column, rule) pairs)."""
+
+    __slots__ = ("row_number", "record", "errors", "warnings")
+
+    def __init__(self, row_number: int, record: tuple | None, errors=(), warnings=()) -> None:
+        self.row_number = row_number
+        self.record = record  # in STAGE_COLUMNS order; dates ISO, money "1234.56", empty None
+        self.errors = errors
+        self.warnings = warnings
+
+    @property
+    def accepted(self) -> bool:
+        """True when the row loads."""
+        return not self.errors
+
+    @property
+    def date_key(self) -> date | None:
+        """decided_date, else submitted_date: what an upload's date range spans."""
+        if self.record is None:
+            return None
+        value = self.record[7] or self.record[6]
+        return date.fromisoformat(value) if value else None
+
+
+class RowValidator:
+    """Validates rows of one file against one header, customer tables and `today`."""
+
+    def __init__(
+        self,
+        header_map: HeaderMap,
+        today: date,
+        payer_aliases: Mapping[str, str],
+        cpt_overrides: Mapping[str, str],
+        money_max: float = 10_000_000,
+    ) -> None:
+        index = header_map.index
+        width = max(header_map.width, max(index.values(), default=-1) + 1)
+        # Absent optional fields read a padding slot past the header, always "".
+        self._need = width + 1 if len(index) < len(FIELDS) else width
+        self._get = itemgetter(*(index.get(f, width) for f in FIELDS))
+        self._latest = (today + timedelta(days=1)).isoformat()
+        self._aliases = payer_aliases
+        self._overrides = cpt_overrides
+        self._money_max = money_max
+        self._payers: dict = {}
+        self._cpts: dict = {}
+        self._dates: dict = {}
+        self._outcomes: dict = {}
+        self._money: dict = {}
+        self._texts: dict = {}
+        # Bound lookups save an attribute fetch per column per row (caches are cleared in place).
+        self._payer_hit, self._cpt_hit = self._payers.get, self._cpts.get
+        self._date_hit, self._outcome_hit = self._dates.get, self._outcomes.get
+        self._money_hit, self._text_hit = self._money.get, self._texts.get
+
+    def validate(self, row_number: int, values: list[str]) -> RowResult:
+        """Check every column (first error per column) and the cross-column date rules."""
+        if len(values) < self._need:
+            values = values + [""] * (self._need - len(values))
+        cid, payer, cpt, sub, dec, pay, outcome, billed, allowed, paid, code, text = self._get(
+            values
+        )
+        cid = cid.strip() or None
+        cid_err = "phi.ssn" if cid and "-" in cid and phi.scan(cid, phi.CLAIM_ID) else None
+        payer, payer_err = self._payer_hit(payer) or self._payer(payer)
+        cpt, cpt_err = self._cpt_hit(cpt) or self._cpt(cpt)
+        sub, sub_err = self._date_hit(sub) or self._date(sub)
+        dec, dec_err = self._date_hit(dec) or self._date(dec)
+        pay, pay_err = self._date_hit(pay) or self._date(pay)
+        outcome, out_err, warn = self._outcome_hit(outcome) or self._outcome(outcome)
+        billed, billed_err = self._money_hit(billed) or self._amount(billed)
+        allowed, allowed_err = self._money_hit(allowed) or self._amount(allowed)
+        paid, paid_err = self._money_hit(paid) or self._amount(paid)
+        code, code_err = self._text_hit(code) or self._text(code)
+        text, text_err = self._text_hit(text) or self._text(text)
+        if sub is None and not sub_err:
+            sub_err = "required.submitted_date"
+        if dec is None:
+            if outcome is not None and outcome != "OTHER" and not dec_err:
+                dec_err = "required.decided_date"
+        elif sub is not None and sub > dec and not dec_err:
+            dec_err = "date.order"
+        if pay is not None and not pay_err and (dec or sub) and (dec or sub) > pay:
+            pay_err = "date.order"
+        errors = (
+            cid_err, payer_err, cpt_err, sub_err, dec_err, pay_err, out_err,
+            billed_err, allowed_err, paid_err, code_err, text_err,
+        )  # fmt: skip
+        if errors != _NO_ERRORS:
+            return _rejected(row_number, errors)
+        record = (
+            row_number, cid, payer, cpt[0], cpt[1], cpt[2], sub, dec, pay, outcome,
+            billed, allowed, paid, code, text,
+        )  # fmt: skip
+        return RowResult(row_number, record, (), _UNKNOWN_OUTCOME if warn else ())
+
+    # Cache misses: compute once per distinct raw value, as (value, rule-or-None).
+
+    def _payer(self, raw: str) -> tuple:
+        name = normalise_payer(raw)
+        if not name:
+            result = (None, "required.payer")
+        elif rule := phi.scan(name, phi.PAYER):
+            result = (None, rule)
+        else:
+            result = (self._aliases.get(payer_key(name), name), None)
+        return _remember(self._payers, raw, result)
+
+    def _cpt(self, raw: str) -> tuple:
+        if not raw.strip():
+            return _remember(self._cpts, raw, (None, "required.cpt"))
+        try:
+            code, modifiers = parse_cpt(raw)
+            result = ((code, modifiers, cpt_group(code, self._overrides)), None)
+        except RowError as exc:
+            result = (None, phi.scan(raw) or exc.rule)
+        return _remember(self._cpts, raw, result)
+
+    def _date(self, raw: str) -> tuple:
+        if not raw.strip():
+            return _remember(self._dates, raw, (None, None))
+        try:
+            iso = parse_date(raw).isoformat()
+        except RowError as exc:
+            return _remember(self._dates, raw, (None, phi.scan(raw) or exc.rule))
+        if iso < DATE_FLOOR:
+            return _remember(self._dates, raw, (None, "date.invalid"))
+        if iso > self._latest:
+            return _remember(self._dates, raw, (None, "date.future"))
+        return _remember(self._dates, raw, (iso, None))
+
+    def _outcome(self, raw: str) -> tuple:
+        if not raw.strip():
+            return _remember(self._outcomes, raw, (None, "required.outcome", False))
+        outcome, unknown = normalise_outcome(raw)
+        rule = phi.scan(raw) if unknown else None
+        result = (None, rule, False) if rule else (outcome, None, unknown)
+        return _remember(self._outcomes, raw, result)
+
+    def _amount(self, raw: str) -> tuple:
+        try:
+            result = (money_text(raw, self._money_max), None)
+        except RowError as exc:
+            result = (None, phi.scan(raw) or exc.rule)
+        return _remember(self._money, raw, result)
+
+    def _text(self, raw: str) -> tuple:
+        value = raw.strip()
+        rule = phi.scan(value) if value else None
+        return _remember(self._texts, raw, (None, rule) if rule else (value or None, None))
+
+
+def _rejected(row_number: int, errors: tuple) -> RowResult:
+    return RowResult(row_number, None, [(f, e) for f, e in zip(FIELDS, errors, strict=True) if e])
+
+
+def _remember(cache: dict, raw: str, result: tuple) -> tuple:
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[raw] = result
+    return result

@@ -1,0 +1,224 @@
+"""Value parsing (SPEC 2.3): dates, money, outcome, CPT and its group, payer."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from common.domain.values import (
+    RowError,
+    cpt_group,
+    money_text,
+    normalise_outcome,
+    normalise_payer,
+    parse_cpt,
+    parse_date,
+    parse_money,
+    payer_key,
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-01-05", "01/05/2026", "1/5/2026", "2026/01/05", "01-05-2026", "20260105", " 1/05/2026 "],
+)
+def test_every_date_format(text):
+    assert parse_date(text) == date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "01/05/26",  # two-digit year
+        "1/5/26",
+        "26-01-05",
+        "2026-02-30",  # no such day
+        "13/01/2024",  # no month 13 (and not read as DD/MM)
+        "2026-1-5",  # ISO needs two-digit month and day
+        "2026.01.05",
+        "Jan 5 2026",
+        "yesterday",
+        "",
+        "2026010",
+    ],
+)
+def test_rejected_dates(text):
+    with pytest.raises(RowError) as caught:
+        parse_date(text)
+    assert caught.value.rule == "date.invalid"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("1234.56", Decimal("1234.56")),
+        ("$1,234.56", Decimal("1234.56")),
+        ("1,234", Decimal("1234.00")),
+        ("0", Decimal("0.00")),
+        (".5", Decimal("0.50")),
+        ("12.", Decimal("12.00")),
+        ("100.0000", Decimal("100.00")),
+        (" 150.00 ", Decimal("150.00")),
+        ("(0.00)", Decimal("0.00")),
+        ("10000000", Decimal("10000000.00")),
+    ],
+)
+def test_money_forms(text, amount):
+    assert parse_money(text) == amount
+
+
+def test_empty_money_is_none():
+    assert parse_money("") is None
+    assert parse_money("   ") is None
+    assert money_text("") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("(12.00)", "money.negative"),
+        ("-5.00", "money.negative"),
+        ("$-5", "money.negative"),
+        ("-$5", "money.negative"),
+        ("12abc", "money.invalid"),
+        ("1,23,4.00", "money.invalid"),
+        ("12.345", "money.invalid"),  # sub-cent: refused, not rounded
+        ("$", "money.invalid"),
+        ("1.2.3", "money.invalid"),
+        ("10000000.01", "money.invalid"),
+        ("(20,000,000.00)", "money.negative"),
+    ],
+)
+def test_bad_money(text, rule):
+    with pytest.raises(RowError) as caught:
+        parse_money(text)
+    assert caught.value.rule == rule
+
+
+def test_money_limit_is_a_parameter():
+    assert parse_money("500.00", 1000) == Decimal("500.00")
+    with pytest.raises(RowError, match="money.invalid"):
+        parse_money("1000.01", 1000)
+    with pytest.raises(RowError, match="money.invalid"):
+        money_text("1000.01", 1000.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("150.00", "150.00"),
+        ("$1,234.5", "1234.50"),
+        ("0150", "150.00"),
+        ("(0.00)", "0.00"),
+    ],
+)
+def test_money_text_is_canonical(text, canonical):
+    assert money_text(text) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("paid", ("PAID", False)),
+        ("PAID", ("PAID", False)),
+        (" Approved ", ("PAID", False)),
+        ("accepted", ("PAID", False)),
+        ("allowed", ("PAID", False)),
+        ("Processed as Primary", ("PAID", False)),
+        ("processed_as_primary", ("PAID", False)),
+        ("partial paid", ("PAID", False)),
+        ("Partially  Paid", ("PAID", False)),
+        ("partially-paid", ("PAID", False)),
+        ("denied", ("DENIED", False)),
+        ("REJECTED", ("DENIED", False)),
+        ("declined", ("DENIED", False)),
+        ("zero pay", ("DENIED", False)),
+        ("Zero Paid", ("DENIED", False)),
+        ("pending", ("OTHER", True)),
+        ("in process", ("OTHER", True)),
+        ("appealed", ("OTHER", True)),
+    ],
+)
+def test_outcome_mapping(text, expected):
+    assert normalise_outcome(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("99213", ("99213", None)),
+        (" 99213 ", ("99213", None)),
+        ("99213-25", ("99213", "25")),
+        ("99213 25 59", ("99213", "25,59")),
+        ("99213-25-lt", ("99213", "25,LT")),
+        ("j1234", ("J1234", None)),
+        ("0001U", ("0001U", None)),
+        ("0500f", ("0500F", None)),
+        ("0042T", ("0042T", None)),
+    ],
+)
+def test_cpt_and_modifiers(text, expected):
+    assert parse_cpt(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["ABCDE", "9921", "992131", "99213_25", "99213-2", "W1234", "9921X", "", "99213-255"]
+)
+def test_bad_cpt(text):
+    with pytest.raises(RowError) as caught:
+        parse_cpt(text)
+    assert caught.value.rule == "cpt.invalid"
+
+
+@pytest.mark.parametrize(
+    ("code", "group"),
+    [
+        ("99201", "E&M"),
+        ("99202", "E&M"),
+        ("99499", "E&M"),
+        ("99100", "ANESTHESIA"),
+        ("99140", "ANESTHESIA"),
+        ("99141", "MEDICINE"),
+        ("00100", "ANESTHESIA"),
+        ("01999", "ANESTHESIA"),
+        ("00099", "OTHER"),
+        ("10003", "OTHER"),
+        ("10004", "SURGERY"),
+        ("69990", "SURGERY"),
+        ("69991", "OTHER"),
+        ("70010", "RADIOLOGY"),
+        ("79999", "RADIOLOGY"),
+        ("80047", "PATH_LAB"),
+        ("89398", "PATH_LAB"),
+        ("0001U", "PATH_LAB"),
+        ("0500F", "CATEGORY_II"),
+        ("0042T", "CATEGORY_III"),
+        ("J1234", "HCPCS_J"),
+        ("A0425", "HCPCS_A"),
+        ("90281", "MEDICINE"),
+        ("99199", "MEDICINE"),
+        ("99200", "OTHER"),
+        ("99500", "MEDICINE"),
+        ("99607", "MEDICINE"),
+        ("99608", "OTHER"),
+    ],
+)
+def test_cpt_group_range_edges(code, group):
+    assert cpt_group(code, {}) == group
+
+
+def test_cpt_override_by_exact_code_wins():
+    overrides = {"99213": "OFFICE_VISIT"}
+    assert cpt_group("99213", overrides) == "OFFICE_VISIT"
+    assert cpt_group("99214", overrides) == "E&M"
+
+
+def test_payer_normalisation_and_key():
+    assert normalise_payer("  Blue   Cross\tBlue Shield ") == "Blue Cross Blue Shield"
+    assert payer_key(" BLUE  cross ") == "blue cross"
+
+
+def test_row_error_names_rule_and_column_only():
+    error = RowError("date.invalid", "submitted_date")
+    assert str(error) == "submitted_date: date.invalid"
+    assert (error.rule, error.column) == ("date.invalid", "submitted_date")
