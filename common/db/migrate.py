@@ -27,10 +27,10 @@ def upgrade(settings: Settings, revision: str = "head") -> None:
     engine = build_engine(settings, as_app_role=False)
     try:
         with engine.begin() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            if (
-                revision == "head"
-                and current == ScriptDirectory.from_config(config).get_current_head()
+            # Several heads may be applied while parallel branches land: compare them all.
+            current = set(MigrationContext.configure(conn).get_current_heads())
+            if revision in ("head", "heads") and current == set(
+                ScriptDirectory.from_config(config).get_heads()
             ):
                 return
             config.attributes["connection"] = conn
