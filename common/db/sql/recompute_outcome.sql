@@ -1,4 +1,4 @@
--- What a recompute produced for one tenant since :since: signals per product, alerts per status.
+-- What a recompute produced for one tenant since a time: signals per product, alerts by status.
 SELECT 'signal' AS kind, product AS label, count(*) AS n
 FROM signals
 WHERE customer_id = :customer_id AND created_at >= :since

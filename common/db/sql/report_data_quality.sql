@@ -1,4 +1,4 @@
--- Uploads received in the 30 days up to :as_of: outcomes, rows and mean quality metrics.
+-- Uploads received in the 30 days up to the report date: outcomes, rows, mean quality metrics.
 SELECT count(*) AS uploads,
        count(*) FILTER (WHERE status IN ('loaded', 'partial')) AS loaded,
        count(*) FILTER (WHERE status = 'rejected') AS rejected,

@@ -1,4 +1,4 @@
--- Weekly denial rate per payer on decided_date, weeks counted from :trend_start, [start, end).
+-- Weekly denial rate per payer on decided_date, weeks from the trend start, [start, end).
 SELECT payer,
        CAST(:trend_start AS date) + 7 * ((decided_date - CAST(:trend_start AS date)) / 7)
            AS week_start,

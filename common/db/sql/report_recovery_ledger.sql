@@ -1,5 +1,5 @@
 -- Recovered dollars from operator judgments: this month, the last 30 days, all time
--- (all up to and including :as_of; a judgment without a recovered_date counts on its day).
+-- (up to and including the report date; no recovered_date: the judgment's day counts).
 WITH recovered AS (
     SELECT recovered_amount, coalesce(recovered_date, CAST(created_at AS date)) AS day
     FROM operator_judgments
