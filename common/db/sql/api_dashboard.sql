@@ -1,0 +1,103 @@
+-- The dashboard in one round trip: every part is a CTE and the result one JSON document.
+-- Claim figures come from claim_rollups; `stale` says the rollup lags the claims (the caller
+-- rebuilds it and runs this again). "Open" signals are those of each product's latest run
+-- that no operator resolved; recovery counts the latest judgment per alert.
+WITH wm AS (
+  SELECT concat_ws(':',
+           (SELECT count(*) FROM uploads
+             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
+           (SELECT max(completed_at) FROM uploads
+             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
+           (SELECT max(id) FROM claims WHERE customer_id = CAST(:customer_id AS uuid))
+         ) AS watermark
+),
+r AS (
+  SELECT day, payer, outcome, n, billed
+  FROM claim_rollups
+  WHERE customer_id = CAST(:customer_id AS uuid)
+),
+months AS (
+  SELECT (CAST(:trend_start AS date) + make_interval(months => m))::date AS month
+  FROM generate_series(0, 5) AS m
+),
+trend AS (
+  SELECT date_trunc('month', day)::date AS month,
+         sum(n) AS claims,
+         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied
+  FROM r
+  WHERE outcome IN ('PAID', 'DENIED')
+    AND day >= CAST(:trend_start AS date) AND day <= CAST(:today AS date)
+  GROUP BY 1
+),
+top_payers AS (
+  SELECT payer,
+         sum(n) AS claims,
+         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied,
+         COALESCE(sum(n) FILTER (WHERE outcome IN ('PAID', 'DENIED')), 0) AS decided,
+         COALESCE(sum(billed) FILTER (WHERE outcome = 'DENIED'), 0) AS denied_billed
+  FROM r
+  WHERE day > CAST(:today AS date) - 90 AND day <= CAST(:today AS date)
+  GROUP BY payer
+  ORDER BY denied_billed DESC, claims DESC, payer
+  LIMIT 5
+),
+latest_run AS (
+  SELECT product, max(as_of) AS as_of
+  FROM signals
+  WHERE customer_id = CAST(:customer_id AS uuid)
+  GROUP BY product
+),
+open_signals AS (
+  SELECT s.severity_label, s.dollars_at_risk
+  FROM signals s
+  JOIN latest_run l ON l.product = s.product AND l.as_of = s.as_of
+  WHERE s.customer_id = CAST(:customer_id AS uuid)
+    AND NOT EXISTS (
+      SELECT 1 FROM alerts a
+      WHERE a.customer_id = s.customer_id AND a.signal_id = s.id AND a.status = 'resolved')
+),
+recovered AS (
+  SELECT DISTINCT ON (j.alert_id)
+         j.recovered_amount AS amount,
+         COALESCE(j.recovered_date, j.created_at::date) AS on_day
+  FROM operator_judgments j
+  WHERE j.customer_id = CAST(:customer_id AS uuid)
+  ORDER BY j.alert_id, j.created_at DESC, j.id DESC
+)
+SELECT json_build_object(
+  'as_of', CAST(:today AS date),
+  'claims', (SELECT COALESCE(sum(n), 0) FROM r),
+  'uploads', (SELECT count(*) FROM uploads WHERE customer_id = CAST(:customer_id AS uuid)),
+  'open_signals', (
+    SELECT json_build_object(
+      'low', count(*) FILTER (WHERE severity_label = 'low'),
+      'medium', count(*) FILTER (WHERE severity_label = 'medium'),
+      'high', count(*) FILTER (WHERE severity_label = 'high'),
+      'critical', count(*) FILTER (WHERE severity_label = 'critical'),
+      'total', count(*))
+    FROM open_signals),
+  'dollars_at_risk', (SELECT COALESCE(sum(dollars_at_risk), 0) FROM open_signals),
+  'denial_trend', (
+    SELECT json_agg(json_build_object(
+             'month', m.month, 'claims', COALESCE(t.claims, 0),
+             'denied', COALESCE(t.denied, 0),
+             'denial_rate', round(t.denied::numeric / NULLIF(t.claims, 0), 4))
+           ORDER BY m.month)
+    FROM months m LEFT JOIN trend t ON t.month = m.month),
+  'top_payers', COALESCE((
+    SELECT json_agg(json_build_object(
+             'payer', payer, 'claims', claims, 'denied', denied,
+             'denial_rate', round(denied::numeric / NULLIF(decided, 0), 4),
+             'denied_billed', denied_billed)
+           ORDER BY denied_billed DESC, claims DESC, payer)
+    FROM top_payers), '[]'::json),
+  'recovery', (
+    SELECT json_build_object(
+      'this_month', COALESCE(sum(amount) FILTER (WHERE on_day >= CAST(:month_start AS date)), 0),
+      'last_30_days', COALESCE(sum(amount) FILTER (WHERE on_day > CAST(:today AS date) - 30), 0),
+      'all_time', COALESCE(sum(amount), 0))
+    FROM recovered)
+) AS doc,
+(SELECT watermark FROM wm) IS DISTINCT FROM (
+  SELECT watermark FROM claim_rollup_state WHERE customer_id = CAST(:customer_id AS uuid)
+) AS stale

@@ -1,0 +1,42 @@
+-- Per-payer totals for [start, end) on decision date, from the rollup; `stale` says the
+-- rollup lags the claims (the caller rebuilds it and runs this again).
+WITH wm AS (
+  SELECT concat_ws(':',
+           (SELECT count(*) FROM uploads
+             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
+           (SELECT max(completed_at) FROM uploads
+             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
+           (SELECT max(id) FROM claims WHERE customer_id = CAST(:customer_id AS uuid))
+         ) AS watermark
+),
+p AS (
+  SELECT payer,
+         sum(n) AS claims,
+         COALESCE(sum(n) FILTER (WHERE outcome = 'PAID'), 0) AS paid,
+         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied,
+         COALESCE(sum(n) FILTER (WHERE outcome = 'OTHER'), 0) AS other,
+         sum(billed) AS billed,
+         sum(allowed) AS allowed,
+         sum(paid) AS paid_amount,
+         COALESCE(sum(billed) FILTER (WHERE outcome = 'DENIED'), 0) AS denied_billed,
+         sum(decision_days)::numeric / NULLIF(sum(n_decided), 0) AS avg_days_to_decision,
+         sum(payment_days)::numeric / NULLIF(sum(n_payment), 0) AS avg_days_to_payment
+  FROM claim_rollups
+  WHERE customer_id = CAST(:customer_id AS uuid)
+    AND day >= CAST(:start_date AS date) AND day < CAST(:end_date AS date)
+  GROUP BY payer
+)
+SELECT COALESCE((
+         SELECT json_agg(json_build_object(
+                  'payer', payer, 'claims', claims, 'paid', paid, 'denied', denied,
+                  'other', other,
+                  'denial_rate', round(denied::numeric / NULLIF(paid + denied, 0), 4),
+                  'billed', billed, 'allowed', allowed, 'paid_amount', paid_amount,
+                  'denied_billed', denied_billed,
+                  'avg_days_to_decision', round(avg_days_to_decision, 2),
+                  'avg_days_to_payment', round(avg_days_to_payment, 2))
+                ORDER BY claims DESC, payer)
+         FROM p), '[]'::json) AS payers,
+       (SELECT watermark FROM wm) IS DISTINCT FROM (
+         SELECT watermark FROM claim_rollup_state
+         WHERE customer_id = CAST(:customer_id AS uuid)) AS stale

@@ -1,0 +1,19 @@
+-- Per-day rollup of a customer's claims: the day is decided_date (submitted_date while pending).
+INSERT INTO claim_rollups (customer_id, day, payer, cpt_group, outcome, n, billed, allowed, paid,
+                           decision_days, n_decided, payment_days, n_payment)
+SELECT customer_id,
+       COALESCE(decided_date, submitted_date),
+       payer,
+       cpt_group,
+       outcome,
+       count(*),
+       COALESCE(sum(billed_amount), 0),
+       COALESCE(sum(allowed_amount), 0),
+       COALESCE(sum(paid_amount), 0),
+       COALESCE(sum(decided_date - submitted_date), 0),
+       count(decided_date),
+       COALESCE(sum(payment_date - submitted_date), 0),
+       count(payment_date)
+FROM claims
+WHERE customer_id = CAST(:customer_id AS uuid)
+GROUP BY 1, 2, 3, 4, 5

@@ -1,0 +1,1 @@
+"""HTTP layer of the api function: routing, parsing, JWT, errors, pagination, OpenAPI."""

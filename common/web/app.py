@@ -1,0 +1,122 @@
+"""The api function's request cycle: route → authenticate → parse → handler → response.
+
+Errors are always `{"error": {code, message, details, request_id}}` with the right 4xx;
+an unexpected exception is logged with the request id and answered with a generic 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from functools import cache
+
+from pydantic import ValidationError
+
+from common.bootstrap import container
+from common.services import auth
+from common.web.context import Context
+from common.web.errors import ApiError, error_document, forbidden, unauthorized
+from common.web.handlers.auth import bearer_token
+from common.web.parsing import parse_body, parse_query, translate
+from common.web.responses import (
+    bytes_response,
+    empty_response,
+    etag_response,
+    json_response,
+    request_id,
+)
+from common.web.routes import route_table
+from common.web.routing import Route, Router
+
+log = logging.getLogger("upstream.api")
+
+
+@cache
+def router() -> Router:
+    """The process's router over the static route table."""
+    return Router(list(route_table()))
+
+
+def handle(request):
+    """Answer one HTTP request with the process's container."""
+    return dispatch(container(), request)
+
+
+def dispatch(app, request):
+    """Answer one request; never raises."""
+    rid = request_id(request.headers)
+    started = time.perf_counter()
+    ctx = Context(app, request, rid)
+    template = None
+    try:
+        route, params = router().match(request.method, request.path)
+        template = route.path
+        response = _run(ctx, route, params)
+    except ApiError as exc:
+        document = error_document(exc.code, exc.message, exc.details, rid)
+        response = json_response(document, exc.status, rid, exc.headers)
+    except Exception:
+        log.exception("unhandled error", extra={"request_id": rid, "route": template})
+        document = error_document("internal_error", "internal server error", None, rid)
+        response = json_response(document, 500, rid)
+    log.info(
+        "request",
+        extra={
+            "request_id": rid,
+            "method": request.method,
+            "route": template,  # the template, never the raw path or query (no claim values)
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 2),
+            "customer": ctx.principal.customer_id if ctx.principal else None,
+        },
+    )
+    return response
+
+
+def _run(ctx: Context, route: Route, params: dict):
+    if route.role:
+        ctx.principal = _authenticate(ctx, route.role)
+    kwargs = dict(params)
+    try:
+        if route.query:
+            kwargs["query"] = parse_query(route.query, ctx.request)
+        if route.body:
+            kwargs["body"] = parse_body(route.body, ctx.request)
+        result = route.handler(ctx, **kwargs)
+    except Exception as exc:
+        api_error = translate(exc)
+        if api_error is None:
+            raise
+        raise api_error from None
+    return _render(ctx, route, result)
+
+
+def _authenticate(ctx: Context, role: str):
+    token = bearer_token(ctx.request)
+    if token is None:
+        raise unauthorized("missing bearer token")
+    try:
+        principal = auth.authenticate(ctx.app.uow, ctx.app.tokens, token)
+    except auth.AuthFailed as exc:
+        raise unauthorized(str(exc)) from None
+    if not principal.at_least(role):
+        raise forbidden(f"this needs the {role} role or higher")
+    return principal
+
+
+def _render(ctx: Context, route: Route, result):
+    rid = ctx.request_id
+    if route.media:
+        body, media, filename = result
+        return bytes_response(body, media, filename, rid)
+    if route.response is None:
+        return empty_response(rid)
+    document, status = result if isinstance(result, tuple) else (result, route.status)
+    try:
+        document = route.response.model_validate(document).model_dump(mode="json")
+    except ValidationError:
+        log.error("response does not match its model", extra={"route": route.path})
+        raise
+    if ctx.request.method in ("GET", "HEAD") and status == 200:
+        return etag_response(document, rid, ctx.request.if_none_match)
+    return json_response(document, status, rid)

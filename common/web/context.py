@@ -1,0 +1,47 @@
+"""What a handler gets: the container, the request, its id and the authenticated caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from common.services.auth_types import Principal
+
+
+@dataclass
+class Context:
+    """Per-request state passed to every handler."""
+
+    app: object  # the Container
+    request: object  # the Werkzeug/Flask request
+    request_id: str
+    principal: Principal | None = None
+
+    @property
+    def customer_id(self) -> str:
+        """The caller's tenant: only ever from the verified token."""
+        assert self.principal is not None, "route without auth asked for a tenant"
+        return self.principal.customer_id
+
+    def tx(self):
+        """A transaction scoped to the caller's tenant (row-level security applies)."""
+        return self.app.uow.transaction(self.customer_id)
+
+    @property
+    def today(self):
+        """Today's date in UTC (SPEC: windows derive from a UTC date)."""
+        return datetime.now(UTC).date()
+
+    @property
+    def client_ip(self) -> str:
+        """The caller's address: X-Forwarded-For only behind the configured trusted proxies.
+
+        Each trusted proxy appends the address it saw, so with N hops the client is the Nth
+        entry from the right; entries further left are whatever the client chose to send.
+        """
+        hops = self.app.settings.trusted_proxy_hops
+        forwarded = self.request.headers.get("X-Forwarded-For", "")
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if hops > 0 and len(chain) >= hops:
+            return chain[-hops][:64]
+        return (self.request.remote_addr or "unknown")[:64]

@@ -1,0 +1,1 @@
+"""Handlers per resource area: parse nothing (the app did), call one service, shape the result."""

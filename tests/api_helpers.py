@@ -1,0 +1,274 @@
+"""Helpers for API tests: the deployed api function, tenants with one user per role, seed rows.
+
+The `world` fixture (module scope) builds two tenants with data once per test module; tests
+that use it get its container installed again before each test.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import functions_framework
+import pytest
+from sqlalchemy import create_engine, insert, text
+
+from common.bootstrap import Container, use_container
+from common.config import Settings
+from common.db import schema as s
+from common.services.customers import create_customer
+from common.services.users import create_user
+
+ROOT = Path(__file__).resolve().parent.parent
+API_SOURCE = str(ROOT / "functions" / "api" / "main.py")
+PASSWORD = "correct horse battery staple"
+ROLES = ("owner", "admin", "analyst", "viewer")
+JWT_KEYS = "k1:" + "a" * 40 + ",k0:" + "b" * 40
+
+
+def api_client():
+    """The deployed api function behind a functions-framework test client."""
+    return functions_framework.create_app(target="api", source=API_SOURCE).test_client()
+
+
+def api_settings(database_url: str, home: Path, **overrides) -> Settings:
+    """Local settings on the test database with fixed JWT keys (k1 signs, k0 verifies)."""
+    home.mkdir(parents=True, exist_ok=True)
+    values = {"home": home, "database_url": database_url, "bus_backoff_seconds": 0.001}
+    return Settings(**(values | {"jwt_keys": JWT_KEYS} | overrides))
+
+
+def truncate_all(database_url: str) -> None:
+    """Empty every table as the owner (RLS does not apply)."""
+    engine = create_engine(database_url)
+    names = ", ".join(t.name for t in s.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+def bearer(token: str) -> dict:
+    """The Authorization header for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def login(client, email: str, password: str = PASSWORD, ip: str = "127.0.0.1"):
+    """POST /v1/auth/token from `ip`; returns the response."""
+    return client.post(
+        "/v1/auth/token",
+        json={"email": email, "password": password},
+        environ_base={"REMOTE_ADDR": ip},
+    )
+
+
+@dataclass
+class Tenant:
+    """A customer with one user per role, their tokens and seeded row ids."""
+
+    slug: str
+    customer_id: str
+    users: dict[str, str] = field(default_factory=dict)  # role → user id
+    tokens: dict[str, str] = field(default_factory=dict)  # role → access token
+    ids: dict[str, object] = field(default_factory=dict)
+
+    def email(self, role: str) -> str:
+        """The e-mail of this tenant's user with `role`."""
+        return f"{role}@{self.slug}.test"
+
+
+def make_tenant(app: Container, slug: str) -> Tenant:
+    """A customer (with its default rule) and one user per role."""
+    customer = create_customer(app.uow, slug, slug.title())
+    tenant = Tenant(slug, customer.id)
+    for role in ROLES:
+        tenant.users[role] = create_user(app.uow, customer, tenant.email(role), role, PASSWORD)[
+            "id"
+        ]
+    return tenant
+
+
+def log_everyone_in(client, tenant: Tenant) -> None:
+    """Fill tenant.tokens with an access token per role."""
+    for role in ROLES:
+        response = login(client, tenant.email(role))
+        assert response.status_code == 200, response.json
+        tenant.tokens[role] = response.json["access_token"]
+
+
+def seed(app: Container, owner, tenant: Tenant) -> None:
+    """Rows of every kind the API reads, as the owner (the pipeline's job in real life)."""
+    cid, today = tenant.customer_id, date.today()
+    with owner.begin() as conn:
+        upload = _insert(
+            conn,
+            s.uploads,
+            customer_id=cid,
+            object_name=f"{tenant.slug}/jan.csv",
+            generation="1",
+            status="partial",
+            rows_total=4,
+            rows_accepted=3,
+            rows_rejected=1,
+            report={"rejections": {"date.invalid": 1}},
+            completed_at=datetime.now(UTC),
+        )
+        conn.execute(
+            insert(s.upload_rejections).values(
+                customer_id=cid,
+                upload_id=upload,
+                row_number=4,
+                column_name="decided_date",
+                rule="date.invalid",
+            )
+        )
+        claims = [
+            _insert(conn, s.claims, **_claim(cid, upload, n, payer, outcome, today))
+            for n, (payer, outcome) in enumerate(
+                [("Aetna", "PAID"), ("Aetna", "DENIED"), ("Cigna", "DENIED")]
+            )
+        ]
+        signals = {
+            product: _insert(conn, s.signals, **_signal(cid, product, today))
+            for product in ("driftwatch", "denialscope", "delayguard")
+        }
+        rule = conn.execute(
+            text("SELECT id FROM alert_rules WHERE customer_id = :c"), {"c": cid}
+        ).scalar()
+        alert = _insert(
+            conn,
+            s.alerts,
+            customer_id=cid,
+            signal_id=signals["driftwatch"],
+            rule_id=rule,
+            status="sent",
+        )
+        report_name = f"{tenant.slug}/reports/weekly.csv"
+        report = _insert(
+            conn,
+            s.reports,
+            customer_id=cid,
+            kind="weekly",
+            format="csv",
+            period_start=today - timedelta(7),
+            period_end=today,
+            object_name=report_name,
+            size_bytes=9,
+        )
+        alias = _insert(
+            conn,
+            s.payer_aliases,
+            customer_id=cid,
+            raw_name="AETNA INC",
+            raw_key="aetna inc",
+            canonical_name="Aetna",
+        )
+        override = _insert(conn, s.cpt_overrides, customer_id=cid, cpt="99499", cpt_group="E&M")
+        webhook = _insert(
+            conn,
+            s.webhook_endpoints,
+            customer_id=cid,
+            url="https://hooks.example.com/x",
+            secret_encrypted="not-a-secret",
+        )
+    app.reports_store.write(report_name, b"a,b\n1,2\n")
+    tenant.ids.update(
+        upload=upload,
+        claim=claims[0],
+        claims=claims,
+        signal=signals,
+        alert=alert,
+        rule=rule,
+        report=report,
+        alias=alias,
+        override=override,
+        webhook=webhook,
+    )
+
+
+def _insert(conn, table, **values):
+    return conn.execute(insert(table).values(**values).returning(table.c.id)).scalar()
+
+
+def _claim(cid, upload, n, payer, outcome, today):
+    return {
+        "customer_id": cid,
+        "upload_id": upload,
+        "claim_key": f"K{n}",
+        "claim_id": f"C{n}",
+        "payer": payer,
+        "cpt": "99213",
+        "cpt_group": "E&M",
+        "submitted_date": today - timedelta(30),
+        "decided_date": today - timedelta(10 + n),
+        "outcome": outcome,
+        "billed_amount": 150,
+        "allowed_amount": 100,
+        "paid_amount": 100 if outcome == "PAID" else 0,
+        "content_hash": f"h{n}",
+        "denial_reason_code": "CO-16" if outcome == "DENIED" else None,
+    }
+
+
+def _signal(cid, product, today):
+    return {
+        "customer_id": cid,
+        "product": product,
+        "type": "denial_rate_up",
+        "payer": "Cigna",
+        "key": "E&M",
+        "direction": "up",
+        "as_of": today,
+        "window_start": today - timedelta(14),
+        "window_end": today,
+        "baseline_value": 0.07,
+        "current_value": 0.3,
+        "delta": 0.23,
+        "n_baseline": 400,
+        "n_current": 90,
+        "p_value": 0.0001,
+        "severity": 0.46,
+        "severity_label": "medium",
+        "confidence": 0.9,
+        "dollars_at_risk": 1234.5,
+        "summary": "Cigna denies more E&M claims",
+        "fingerprint": f"{product}-{uuid.uuid4()}",
+    }
+
+
+@dataclass
+class World:
+    """Two seeded tenants behind one api client."""
+
+    app: Container
+    client: object
+    owner: object
+    a: Tenant
+    b: Tenant
+
+
+@pytest.fixture(scope="module")
+def world(database_url, tmp_path_factory):
+    """Tenants alpha and bravo with data and tokens, built once per module."""
+    truncate_all(database_url)
+    app = Container(api_settings(database_url, tmp_path_factory.mktemp("api-home")))
+    use_container(app)
+    owner = create_engine(database_url)
+    client = api_client()
+    a, b = make_tenant(app, "alpha"), make_tenant(app, "bravo")
+    for tenant in (a, b):
+        seed(app, owner, tenant)
+        log_everyone_in(client, tenant)
+    yield World(app, client, owner, a, b)
+    use_container(None)
+    app.engine.dispose()
+    owner.dispose()
+
+
+@pytest.fixture
+def w(world):
+    """The module's world, its container installed for this test."""
+    use_container(world.app)
+    yield world
+    use_container(None)
