@@ -170,15 +170,20 @@ def _send(session, job, box: SecretBox, policy: DeliveryPolicy) -> AttemptResult
     )
 
 
-def _record(uow, customer_id, job, result: AttemptResult, now, policy) -> str:
+def _outcome(result: AttemptResult, job, now: datetime, policy: DeliveryPolicy):
+    """(delivered | retrying | failed, delivery column updates) after attempt n."""
     attempt_no = job["attempts"] + 1
     if result.ok:
-        status, values = "delivered", {"delivered_at": now, "next_attempt_at": None}
-    elif attempt_no > len(policy.retry_minutes) or not job["endpoint_active"]:
-        status, values = "failed", {"next_attempt_at": None}
-    else:
-        wait = timedelta(minutes=policy.retry_minutes[attempt_no - 1])
-        status, values = "retrying", {"next_attempt_at": now + wait}
+        return "delivered", {"status": "delivered", "delivered_at": now, "next_attempt_at": None}
+    if attempt_no > len(policy.retry_minutes) or not job["endpoint_active"]:
+        return "failed", {"status": "failed", "next_attempt_at": None}
+    wait = timedelta(minutes=policy.retry_minutes[attempt_no - 1])
+    return "retrying", {"status": "pending", "next_attempt_at": now + wait}
+
+
+def _record(uow, customer_id, job, result: AttemptResult, now, policy) -> str:
+    attempt_no = job["attempts"] + 1
+    outcome, values = _outcome(result, job, now, policy)
     with uow.transaction(customer_id) as conn:
         conn.execute(
             insert(webhook_attempts).values(
@@ -194,27 +199,23 @@ def _record(uow, customer_id, job, result: AttemptResult, now, policy) -> str:
         conn.execute(
             update(webhook_deliveries)
             .where(webhook_deliveries.c.id == job["id"])
-            .values(
-                status="pending" if status == "retrying" else status,
-                attempts=attempt_no,
-                **values,
-            )
+            .values(attempts=attempt_no, **values)
         )
-        if status == "delivered":
+        if outcome == "delivered":
             conn.execute(
                 update(alerts)
                 .where(alerts.c.id == job["alert_id"], alerts.c.status.in_(("open", "failed")))
                 .values(status="sent", updated_at=now)
             )
-        elif status == "failed":
+        elif outcome == "failed":
             conn.execute(sql("alerts_fail_if_exhausted"), {"alert_id": job["alert_id"], "now": now})
     log.info(
         "webhook attempt",
         extra={
             "delivery_id": str(job["id"]),
             "attempt": attempt_no,
-            "outcome": status,
+            "outcome": outcome,
             "status_code": result.status_code,
         },
     )
-    return status
+    return outcome
