@@ -11,13 +11,16 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
+from common.bus.outbox import add_message
 from common.config import Thresholds
 from common.db.schema import audit_events, quarantined_objects, uploads
 from common.db.uow import UnitOfWork
 from common.domain.csv_reader import inspect_bytes
+from common.domain.messages import ClaimsLoaded
 from common.services.customers import Customer, find_by_slug
 from common.services.ingest_load import LoadOutcome, load_file
 from common.storage.port import BlobStore
+from common.topology import CLAIMS_LOADED
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +136,18 @@ class Ingestor:
                 "sha256": facts.sha256,
             }
             self._finish(conn, customer, upload_id, outcome, report)
+            if outcome.status in ("loaded", "partial"):
+                add_message(
+                    conn,
+                    CLAIMS_LOADED,
+                    ClaimsLoaded(
+                        customer_id=customer.id,
+                        upload_id=upload_id,
+                        date_min=outcome.date_min,
+                        date_max=outcome.date_max,
+                        rows_accepted=report["rows_accepted"],
+                    ),
+                )
         log.info(
             "upload processed",
             extra={"customer": customer.slug, "upload_id": upload_id, "status": outcome.status},

@@ -16,7 +16,7 @@ from common.db.copy import copy_into
 from common.db.queries import raw_sql, sql
 from common.domain.claim_rows import RowValidator
 from common.domain.columns import map_header, missing_message
-from common.domain.csv_reader import open_csv_rows
+from common.domain.csv_reader import CsvFormatError, open_csv_rows
 from common.services.customers import Customer, cpt_override_map, payer_alias_map
 from common.services.ingest_report import build_report
 
@@ -122,32 +122,34 @@ def load_file(
         tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as accepted,
         tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings,
     ):
-        totals = _validate_rows(
-            source,
-            validator,
-            csv.writer(accepted),
-            csv.writer(findings),
-            errors,
-            warnings,
-            customer.id,
-            upload_id,
-        )
+        try:
+            totals = _validate_rows(
+                source, validator, csv.writer(accepted), csv.writer(findings), errors, warnings
+            )
+        except CsvFormatError as exc:
+            return LoadOutcome.rejected_whole(
+                "file.malformed", str(exc), columns=columns, **context
+            )
         conn.execute(sql("ingest_create_stage"))
+        conn.execute(sql("ingest_create_finding_stage"))
         copy_into(conn, "claim_stage", accepted)
-        copy_into(
-            conn,
-            "upload_rejections",
-            findings,
-            columns="customer_id, upload_id, row_number, column_name, rule, severity",
-        )
+        copy_into(conn, "finding_stage", findings)
+    conn.execute(
+        sql("ingest_insert_findings"), {"customer_id": customer.id, "upload_id": upload_id}
+    )
     return _merge(
-        conn, customer, upload_id, totals, errors, warnings, thresholds, columns | context
+        conn,
+        customer,
+        upload_id,
+        totals,
+        errors,
+        warnings,
+        thresholds,
+        {"columns": columns} | context,
     )
 
 
-def _validate_rows(
-    source, validator, accepted, findings, errors, warnings, customer_id, upload_id
-) -> dict:
+def _validate_rows(source, validator, accepted, findings, errors, warnings) -> dict:
     rows_total = rows_rejected = rows_warning = 0
     for row_number, values in source:
         rows_total += 1
@@ -156,13 +158,13 @@ def _validate_rows(
             rows_rejected += 1
             for column, rule in result.errors:
                 errors.add(rule, row_number)
-                findings.writerow((customer_id, upload_id, row_number, column, rule, "error"))
+                findings.writerow((row_number, column, rule, "error"))
             continue
         if result.warnings:
             rows_warning += 1
             for column, rule in result.warnings:
                 warnings.add(rule, row_number)
-                findings.writerow((customer_id, upload_id, row_number, column, rule, "warning"))
+                findings.writerow((row_number, column, rule, "warning"))
         accepted.writerow(result.record)
     return {"rows_total": rows_total, "rows_rejected": rows_rejected, "rows_warning": rows_warning}
 

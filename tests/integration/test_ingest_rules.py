@@ -195,3 +195,12 @@ def test_crash_mid_load_leaves_nothing_and_can_be_retried(app, acme, owner, tmp_
     retried = app.ingestor().ingest(event)
     assert retried["status"] == "loaded"
     assert count(owner, "claims") == 1
+
+
+def test_unclosed_quote_swallows_the_rest_and_that_row_is_rejected(ingest, owner):
+    body = csv_bytes(OK_ROW, 'A2,"Aetna,99213,2026-01-05,2026-01-20,paid,,,,,,')
+    report = ingest(body)
+    assert report["status"] == "partial"
+    assert report["rows_accepted"] == 1 and report["rows_rejected"] == 1
+    assert report["rejection_samples"]["required.cpt"] == [2]
+    assert count(owner, "claims") == 1

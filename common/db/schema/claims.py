@@ -15,6 +15,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -118,6 +119,12 @@ def _value_columns():
     return [Column(n, t, nullable=n not in _REQUIRED) for n, t in _claim_value_columns]
 
 
+# Every column the signal products read from a decided_date window (revision 0003).
+SIGNAL_DECIDED_INCLUDE = [
+    "payer", "cpt_group", "outcome", "submitted_date", "payment_date", "billed_amount",
+    "allowed_amount", "paid_amount", "denial_reason_code", "denial_reason_text",
+]  # fmt: skip
+
 claims = tenant(
     Table(
         "claims",
@@ -142,6 +149,20 @@ claims = tenant(
         Index("ix_claims_customer_payer_decided", "customer_id", "payer", "decided_date"),
         # API cursor pagination (newest first) within one tenant (revision 0005)
         Index("ix_claims_customer_id_pk", "customer_id", "id"),
+        # Signal products: index-only range scans on the windows (revision 0003)
+        Index(
+            "ix_claims_signals_decided",
+            "customer_id",
+            "decided_date",
+            postgresql_include=SIGNAL_DECIDED_INCLUDE,
+        ),
+        Index(
+            "ix_claims_signals_paid",
+            "customer_id",
+            "payment_date",
+            postgresql_include=["payer", "submitted_date", "paid_amount", "allowed_amount"],
+            postgresql_where=text("outcome = 'PAID'"),
+        ),
     )
 )
 

@@ -29,7 +29,9 @@ claim_rollups = tenant(
         "claim_rollups",
         metadata,
         # no separate customer_id index: the primary key leads with it
-        Column("customer_id", Uuid, ForeignKey("customers.id", ondelete="RESTRICT"), nullable=False),
+        Column(
+            "customer_id", Uuid, ForeignKey("customers.id", ondelete="RESTRICT"), nullable=False
+        ),
         # decided_date; pending claims (no decision yet) count on their submission date
         Column("day", Date, nullable=False),
         Column("payer", Text, nullable=False),

@@ -4,8 +4,8 @@ SELECT
        FROM uploads
       WHERE customer_id = :customer_id AND id <> :upload_id
         AND status IN ('loaded', 'partial')
-        AND received_at >= now() - make_interval(days => :rowcount_days)) AS recent_row_counts,
+        AND received_at >= now() - make_interval(days => CAST(:rowcount_days AS integer))) AS recent_row_counts,
     (SELECT count(*) FILTER (WHERE outcome = 'DENIED')::float8 / nullif(count(*), 0)
        FROM claims
       WHERE customer_id = :customer_id AND outcome IN ('PAID', 'DENIED')
-        AND decided_date >= current_date - :mix_days) AS denial_share_90d
+        AND decided_date >= current_date - CAST(:mix_days AS integer)) AS denial_share_90d

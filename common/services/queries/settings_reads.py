@@ -5,7 +5,7 @@ Plain row reads, so SQLAlchemy Core rather than named SQL; still tenant-filtered
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Table, select, tuple_
+from sqlalchemy import Connection, Table, literal, select, tuple_
 
 from common.db.schema import alert_rules, cpt_overrides, payer_aliases, users, webhook_endpoints
 
@@ -33,7 +33,9 @@ def list_settings(conn: Connection, kind: str, customer_id: str, limit: int, aft
     """Up to `limit` rows of `kind` after keyset [created_at, id], oldest first."""
     table, query = _select(kind, customer_id)
     if after:
-        query = query.where(tuple_(table.c.created_at, table.c.id) > tuple_(*after))
+        at, row_id = after
+        key = tuple_(literal(at, table.c.created_at.type), literal(row_id, table.c.id.type))
+        query = query.where(tuple_(table.c.created_at, table.c.id) > key)
     query = query.order_by(table.c.created_at, table.c.id).limit(limit)
     return [dict(r) for r in conn.execute(query).mappings()]
 

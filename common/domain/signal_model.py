@@ -1,0 +1,104 @@
+"""A detected change in payer behaviour, as every product reports it (DESIGN §5c)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+
+PRODUCTS = ("driftwatch", "denialscope", "delayguard")
+DIRECTIONS = ("up", "down")
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One signal. `fingerprint` makes it unique per customer, product, type, payer, key, window.
+
+    `key` is the cpt_group (DriftWatch) or denial reason (DenialScope); None when payer-level.
+    Windows are half-open [start, end). `p_value` is the Benjamini–Hochberg adjusted value the
+    decision used (the raw one is in `details`), None where no test applies.
+    """
+
+    customer_id: str
+    product: str
+    type: str
+    payer: str
+    key: str | None
+    direction: str
+    as_of: date
+    window_start: date
+    window_end: date
+    baseline_start: date | None
+    baseline_end: date | None
+    baseline_value: float | None
+    current_value: float | None
+    delta: float | None
+    n_baseline: int | None
+    n_current: int | None
+    p_value: float | None
+    severity: float
+    severity_label: str
+    confidence: float
+    dollars_at_risk: float | None
+    summary: str
+    details: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.product not in PRODUCTS:
+            raise ValueError(f"unknown product {self.product!r}")
+        if self.direction not in DIRECTIONS:
+            raise ValueError(f"direction must be up or down, not {self.direction!r}")
+        if not 0.0 <= self.severity <= 1.0 or not 0.0 <= self.confidence <= 1.0:
+            raise ValueError("severity and confidence must lie in [0, 1]")
+        if self.window_start >= self.window_end:
+            raise ValueError("window_start must precede window_end")
+
+    @property
+    def fingerprint(self) -> str:
+        """sha256 of (customer, product, type, payer, key, window): recomputing never duplicates."""
+        parts = (
+            str(self.customer_id),
+            self.product,
+            self.type,
+            self.payer,
+            self.key if self.key is not None else "\x00",
+            self.window_start.isoformat(),
+            self.window_end.isoformat(),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def row(self) -> dict:
+        """Column values for the `signals` table."""
+        return {
+            "customer_id": self.customer_id,
+            "product": self.product,
+            "type": self.type,
+            "payer": self.payer,
+            "key": self.key,
+            "direction": self.direction,
+            "as_of": self.as_of,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "baseline_start": self.baseline_start,
+            "baseline_end": self.baseline_end,
+            "baseline_value": self.baseline_value,
+            "current_value": self.current_value,
+            "delta": self.delta,
+            "n_baseline": self.n_baseline,
+            "n_current": self.n_current,
+            "p_value": self.p_value,
+            "severity": round(self.severity, 4),
+            "severity_label": self.severity_label,
+            "confidence": round(self.confidence, 4),
+            "dollars_at_risk": None
+            if self.dollars_at_risk is None
+            else round(self.dollars_at_risk, 2),
+            "summary": self.summary,
+            "details": self.details,
+            "fingerprint": self.fingerprint,
+        }
+
+
+def direction_of(delta: float) -> str:
+    """'up' for a rise, 'down' for a fall."""
+    return "up" if delta >= 0 else "down"

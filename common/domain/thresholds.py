@@ -1,0 +1,135 @@
+"""Every number the signal products use (SPEC §3), in one object, per-customer overridable.
+
+Values marked (seed) come from the system Upstream replaces. A customer overrides any field
+through `customers.settings["signals"]`, e.g. `{"signals": {"drift_min_claims": 50}}`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+log = logging.getLogger(__name__)
+
+Cutoffs = tuple[tuple[float, str], ...]
+
+
+@dataclass(frozen=True)
+class SignalThresholds:
+    """Windows, sample minimums, effect sizes, test levels, severity cut-offs and dollars."""
+
+    # Labels for a 0–1 severity (DriftWatch) and for DenialScope's ratio (seed cut-offs).
+    severity_labels: Cutoffs = ((1.0, "critical"), (0.75, "high"), (0.5, "medium"))
+    # Proportion tests use the z-test only where every expected cell count reaches this;
+    # below it Fisher's exact test (the z-test's tail is far too thin at small counts).
+    test_min_expected: float = 5.0
+
+    # DriftWatch (SPEC 3.1): windows on decided_date, PAID + DENIED.
+    drift_baseline_days: int = 90  # (seed) the 90 days before the current window
+    drift_current_days: int = 14  # (seed)
+    drift_min_claims: int = 30  # (seed) per window
+    drift_min_rate_delta: float = 0.05  # (seed) |Δ denial rate|
+    drift_min_days_delta: float = 3.0  # (seed) |Δ median decision days|
+    drift_max_p: float = 0.01  # after Benjamini–Hochberg
+    drift_rate_severity_factor: float = 2.0  # (seed) severity = min(2·|Δrate|, 1)
+    drift_days_severity_scale: float = 10.0  # (seed) severity = min(|Δdays| / 10, 1)
+    drift_confidence_claims: int = 120  # (seed) confidence = min((n_b + n_c) / 120, 1)·(1 − p)
+
+    # DenialScope (SPEC 3.2): windows on decided_date, per (payer, reason).
+    denial_recent_days: int = 7  # (seed)
+    denial_baseline_days: int = 28  # (seed) the 28 days before the recent window
+    denial_min_claims: int = 30  # payer claims per window for rate and dollar comparisons
+    denial_new_reason_min: int = 10  # (seed) recent denials of a reason absent in baseline
+    denial_rate_min_relative: float = 0.5  # (seed) reason rate up ≥ 50 % relative …
+    denial_rate_min_points: float = 0.02  # (seed) … and ≥ 2 points
+    denial_max_p: float = 0.01  # (seed) two-proportion z-test, after Benjamini–Hochberg
+    denial_dollars_min_relative: float = 0.5  # (seed) per-day denied dollars up ≥ 50 % …
+    denial_dollars_min_per_day: float = 1000.0  # (seed) … and up ≥ $1,000 per day
+    denial_dollars_high: float = 50_000.0  # (seed) recent 7-day denied dollars
+    denial_confidence_claims: int = 120
+
+    # DelayGuard (SPEC 3.3): per payer, PAID claims, cohort on payment (else decided) date.
+    delay_current_days: int = 14  # (seed)
+    delay_baseline_days: int = 60  # (seed) the 60 days before the current window
+    delay_min_claims: int = 10  # (seed) per window
+    delay_payment_basis_share: float = 0.5  # payment dates on ≥ this share → use them
+    delay_levels: tuple[tuple[float, float, str], ...] = (  # (seed) (Δdays, confidence, label)
+        (10.0, 0.75, "critical"),
+        (7.0, 0.65, "high"),
+        (4.0, 0.55, "medium"),
+    )
+    delay_min_low_delta: float = 2.0  # (seed) a low signal needs Δ ≥ 2 days
+    delay_max_p: float = 0.01  # Welch's t-test after BH: keeps small payers' noise out
+    delay_severity_scale: float = 10.0  # severity = min(Δdays / 10, 1)
+    delay_confidence_claims: int = 40  # (seed)
+    delay_confidence_volume_weight: float = 0.7  # (seed)
+    delay_completeness_full: float = 0.8  # (seed)
+    trend_weeks: int = 6  # (seed: 4; 6 makes critical reachable)
+    trend_min_streak: int = 2  # (seed) week-over-week increases ending at the newest week
+    trend_min_total_rise: float = 7.0  # (seed) days from the first week to the newest
+    trend_min_claims_per_week: int = 10
+
+    def drift_windows(self, as_of: date) -> dict[str, date]:
+        """Current [as_of − 14 d, as_of) and the 90 days before it, half-open."""
+        return _windows(as_of, self.drift_current_days, self.drift_baseline_days)
+
+    def denial_windows(self, as_of: date) -> dict[str, date]:
+        """Recent [as_of − 7 d, as_of) and the 28 days before it, half-open."""
+        return _windows(as_of, self.denial_recent_days, self.denial_baseline_days)
+
+    def delay_windows(self, as_of: date) -> dict[str, date]:
+        """Current [as_of − 14 d, as_of), the 60 days before it, and the 6-week trend span."""
+        windows = _windows(as_of, self.delay_current_days, self.delay_baseline_days)
+        windows["trend_start"] = as_of - timedelta(days=7 * self.trend_weeks)
+        return windows
+
+
+def _windows(as_of: date, current_days: int, baseline_days: int) -> dict[str, date]:
+    current_start = as_of - timedelta(days=current_days)
+    return {
+        "baseline_start": current_start - timedelta(days=baseline_days),
+        "baseline_end": current_start,
+        "current_start": current_start,
+        "current_end": as_of,
+    }
+
+
+DEFAULT_THRESHOLDS = SignalThresholds()
+
+
+def thresholds_for(customer_settings: dict | None) -> SignalThresholds:
+    """Defaults with the customer's `settings["signals"]` overrides applied.
+
+    Unknown names and values of the wrong type are ignored with a warning: a typo in one
+    customer's settings must not stop their signals.
+    """
+    overrides = (customer_settings or {}).get("signals") or {}
+    if not isinstance(overrides, dict):
+        log.warning("customer signal settings are not an object; using defaults")
+        return DEFAULT_THRESHOLDS
+    fields = {f.name: f for f in dataclasses.fields(SignalThresholds)}
+    changes = {}
+    for name, value in overrides.items():
+        default = getattr(DEFAULT_THRESHOLDS, name, None)
+        if name not in fields or isinstance(default, tuple):
+            log.warning("unknown signal setting ignored", extra={"setting": name})
+            continue
+        try:
+            changes[name] = _coerce(default, value)
+        except (TypeError, ValueError):
+            log.warning("bad signal setting ignored", extra={"setting": name})
+    return dataclasses.replace(DEFAULT_THRESHOLDS, **changes)
+
+
+def _coerce(default, value):
+    if isinstance(value, bool):
+        raise TypeError("booleans are not numbers")
+    if float(value) < 0:
+        raise ValueError("negative")
+    if isinstance(default, int):
+        if float(value) != int(value):
+            raise ValueError("not an integer")
+        return int(value)
+    return float(value)
