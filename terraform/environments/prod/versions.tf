@@ -1,0 +1,19 @@
+terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    google = {
+      source  = "hashicorp/google"
+      version = ">= 6.40, < 8.0"
+    }
+  }
+
+  # bucket is given at init: terraform init -backend-config="bucket=<state bucket>"
+  backend "gcs" {
+    prefix = "upstream/prod"
+  }
+}
+
+provider "google" {
+  project = var.project_id
+  region  = var.region
+}
