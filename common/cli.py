@@ -51,4 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run the importable module's main so `python -m common.cli` shares its exception classes.
+    from common.cli import main as _main
+
+    sys.exit(_main())

@@ -272,3 +272,63 @@ def w(world):
     use_container(world.app)
     yield world
     use_container(None)
+
+
+# Which seeded id each `{id}` path uses, and a valid body per write route (matrix tests).
+ID_KEYS = {
+    "/v1/uploads/{id}": "upload",
+    "/v1/claims/{id}": "claim",
+    "/v1/signals/{product}/{id}": "signal",
+    "/v1/alerts/{id}": "alert",
+    "/v1/alerts/{id}/feedback": "alert",
+    "/v1/reports/{id}/download": "report",
+    "/v1/alert-rules/{id}": "rule",
+    "/v1/webhooks/{id}": "webhook",
+    "/v1/payer-aliases/{id}": "alias",
+    "/v1/cpt-overrides/{id}": "override",
+    "/v1/users/{id}": "user",
+}
+BODIES = {
+    ("POST", "/v1/auth/token"): {"email": "nobody@x.test", "password": "wrong password!"},
+    ("POST", "/v1/auth/refresh"): {"refresh_token": "x"},
+    ("POST", "/v1/auth/logout"): {},
+    ("POST", "/v1/alerts/{id}/feedback"): {"verdict": "noise", "reason_codes": ["dup"]},
+    ("POST", "/v1/alert-rules"): {"name": "Big ones", "min_dollars": 5000},
+    ("PATCH", "/v1/alert-rules/{id}"): {"enabled": False},
+    ("POST", "/v1/webhooks"): {"url": "https://hooks.example.com/new"},
+    ("PATCH", "/v1/webhooks/{id}"): {"active": False},
+    ("POST", "/v1/payer-aliases"): {"raw_name": "CIGNA CORP", "canonical_name": "Cigna"},
+    ("PATCH", "/v1/payer-aliases/{id}"): {"canonical_name": "Aetna Inc"},
+    ("POST", "/v1/cpt-overrides"): {"cpt": "99213", "cpt_group": "MEDICINE"},
+    ("PATCH", "/v1/cpt-overrides/{id}"): {"cpt_group": "SURGERY"},
+    ("POST", "/v1/users"): {"email": "new@x.test", "role": "viewer", "password": PASSWORD},
+    ("PATCH", "/v1/users/{id}"): {"active": False},
+    ("POST", "/v1/recompute"): {},
+}
+
+
+def concrete(route, tenant: Tenant) -> tuple[str, dict | None]:
+    """A callable path for `route` using `tenant`'s rows, and a valid body for writes."""
+    path = route.path
+    key = ID_KEYS.get(path)
+    if key == "signal":
+        path = path.replace("{product}", "driftwatch")
+        value = tenant.ids["signal"]["driftwatch"]
+    elif key == "user":
+        value = tenant.users["viewer"]
+    elif key:
+        value = tenant.ids[key]
+    else:
+        value = None
+    path = path.replace("{product}", "driftwatch")
+    if value is not None:
+        path = path.replace("{id}", str(value))
+    body = BODIES.get((route.method, route.path))
+    return path, body
+
+
+def call(client, method: str, path: str, token: str | None = None, body=None, **kwargs):
+    """One request with an optional bearer token and JSON body."""
+    headers = bearer(token) if token else {}
+    headers |= kwargs.pop("headers", {})
+    return client.open(path, method=method, headers=headers, json=body, **kwargs)

@@ -9,10 +9,37 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from scipy.stats import fisher_exact, norm
-from scipy.stats import t as student_t
+from scipy.special import stdtr  # scipy.stats would add ~1.4 s to every cold start
 
 Histogram = Mapping[int | float, int]
+
+
+def normal_sf(z: float) -> float:
+    """P(Z > z) for a standard normal Z."""
+    return 0.5 * math.erfc(z / math.sqrt(2))
+
+
+def fisher_exact_p(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided Fisher exact p for x1/n1 vs x2/n2 (tables no likelier than the observed one).
+
+    The same rule and relative tolerance as `scipy.stats.fisher_exact`.
+    """
+    total, hits = n1 + n2, x1 + x2
+
+    def log_pmf(k: int) -> float:
+        return _log_choose(n1, k) + _log_choose(n2, hits - k) - _log_choose(total, hits)
+
+    observed = log_pmf(x1) + math.log1p(1e-7)
+    p = sum(
+        math.exp(lp)
+        for k in range(max(0, hits - n2), min(hits, n1) + 1)
+        if (lp := log_pmf(k)) <= observed
+    )
+    return min(1.0, p)
+
+
+def _log_choose(n: int, k: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
 
 
 def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
@@ -24,7 +51,7 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
     if se == 0:
         return 1.0
     z = (x2 / n2 - x1 / n1) / se
-    return float(min(1.0, 2 * norm.sf(abs(z))))
+    return min(1.0, 2 * normal_sf(abs(z)))
 
 
 def proportion_test_p(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> float:
@@ -40,7 +67,7 @@ def proportion_test_p(x1: int, n1: int, x2: int, n2: int, min_expected: float = 
     expected = min(n1, n2) * min(hits, total - hits) / total
     if expected >= min_expected:
         return two_proportion_p(x1, n1, x2, n2)
-    return float(fisher_exact([[x1, n1 - x1], [x2, n2 - x2]])[1])
+    return fisher_exact_p(x1, n1, x2, n2)
 
 
 def welch_p(mean1: float, var1: float, n1: int, mean2: float, var2: float, n2: int) -> float:
@@ -52,7 +79,7 @@ def welch_p(mean1: float, var1: float, n1: int, mean2: float, var2: float, n2: i
         return 1.0 if mean1 == mean2 else 0.0
     t = (mean2 - mean1) / math.sqrt(a + b)
     dof = (a + b) ** 2 / ((a * a / (n1 - 1) if a else 0.0) + (b * b / (n2 - 1) if b else 0.0))
-    return float(min(1.0, 2 * student_t.sf(abs(t), dof)))
+    return min(1.0, 2 * float(stdtr(dof, -abs(t))))
 
 
 def mann_whitney_p(first: Histogram, second: Histogram) -> float:
@@ -82,7 +109,7 @@ def mann_whitney_p(first: Histogram, second: Histogram) -> float:
         return 1.0
     u = max(u1, n1 * n2 - u1)
     z = (u - mu - 0.5) / math.sqrt(variance)
-    return float(min(1.0, 2 * norm.sf(z)))
+    return min(1.0, 2 * normal_sf(z))
 
 
 def histogram_median(hist: Histogram) -> float | None:
