@@ -268,15 +268,21 @@ run_section() {
   esac
 }
 
+SECTIONS=" terraform-fmt checkov bandit pip-audit secrets migration-safety alembic-check "
 if [ $# -eq 0 ]; then
-  for s in terraform-fmt checkov bandit pip-audit secrets migration-safety alembic-check; do
-    run_section "$s"
-  done
-elif [ "$1" = migration-safety ]; then
-  run_section "$@"
-else
-  for s in "$@"; do run_section "$s"; done
+  set -- $SECTIONS
 fi
+while [ $# -gt 0 ]; do
+  section=$1
+  shift
+  # migration-safety takes an optional revision: the next argument when it is not a section.
+  if [ "$section" = migration-safety ] && [ $# -gt 0 ] && [[ "$SECTIONS" != *" $1 "* ]]; then
+    run_section migration-safety "$1"
+    shift
+  else
+    run_section "$section"
+  fi
+done
 
 say ""
 say "== ci_infra summary =="
