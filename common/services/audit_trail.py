@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert
+import json
 
-from common.db.schema import audit_events
+from sqlalchemy import Connection, text
+
+# Plain INSERT without RETURNING: SQLAlchemy would otherwise fetch the new id, and RETURNING
+# must pass the SELECT policy, which hides rows of no/another tenant (failed logins).
+_INSERT = text(
+    "INSERT INTO audit_events (customer_id, actor, action, target_type, target_id, details) "
+    "VALUES (CAST(:customer_id AS uuid), :actor, :action, :target_type, :target_id, "
+    "CAST(:details AS jsonb))"
+)
 
 
 def record(
@@ -18,12 +26,13 @@ def record(
 ) -> None:
     """One audit event in the caller's transaction. Never put secrets or PHI in `details`."""
     conn.execute(
-        insert(audit_events).values(
-            customer_id=customer_id,
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=None if target_id is None else str(target_id),
-            details=details or {},
-        )
+        _INSERT,
+        {
+            "customer_id": None if customer_id is None else str(customer_id),
+            "actor": actor,
+            "action": action,
+            "target_type": target_type,
+            "target_id": None if target_id is None else str(target_id),
+            "details": json.dumps(details or {}, default=str),
+        },
     )
