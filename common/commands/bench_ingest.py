@@ -106,7 +106,10 @@ def _baseline_rows_per_second(app, customer_id: str) -> float:
     )
     with app.uow.transaction(customer_id) as conn:
         conn.execute(
-            text("CREATE TEMP TABLE bench_baseline (LIKE claims INCLUDING DEFAULTS) ON COMMIT DROP")
+            text(
+                "CREATE TEMP TABLE bench_baseline "
+                "(LIKE claims INCLUDING DEFAULTS INCLUDING IDENTITY) ON COMMIT DROP"
+            )
         )
         conn.execute(
             text(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +15,7 @@ from sqlalchemy import Connection
 
 from common.config import Thresholds
 from common.db.copy import copy_into
-from common.db.queries import raw_sql, sql
+from common.db.queries import sql
 from common.domain.claim_rows import RowValidator
 from common.domain.columns import map_header, missing_message
 from common.domain.csv_reader import CsvFormatError, open_csv_rows
@@ -118,64 +120,83 @@ def load_file(
         money_max=thresholds.money_max,
     )
     errors, warnings = _Tally(thresholds.rejection_samples), _Tally(thresholds.rejection_samples)
-    with (
-        tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as accepted,
-        tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings,
-    ):
-        try:
-            totals = _validate_rows(
-                source, validator, csv.writer(accepted), csv.writer(findings), errors, warnings
-            )
-        except CsvFormatError as exc:
+    conn.execute(sql("ingest_create_stage"))
+    conn.execute(sql("ingest_create_finding_stage"))
+    with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings:
+        rows = _StagedRows(source, validator, csv.writer(findings), errors, warnings)
+        # Streaming: Postgres parses and stores one chunk while Python validates the next.
+        copy_into(conn, "claim_stage", rows)
+        if rows.format_error:
             return LoadOutcome.rejected_whole(
-                "file.malformed", str(exc), columns=columns, **context
+                "file.malformed", rows.format_error, columns=columns, **context
             )
-        conn.execute(sql("ingest_create_stage"))
-        conn.execute(sql("ingest_create_finding_stage"))
-        copy_into(conn, "claim_stage", accepted)
         copy_into(conn, "finding_stage", findings)
-    conn.execute(
-        sql("ingest_insert_findings"), {"customer_id": customer.id, "upload_id": upload_id}
-    )
-    return _merge(
-        conn,
-        customer,
-        upload_id,
-        totals,
-        errors,
-        warnings,
-        thresholds,
-        {"columns": columns} | context,
-    )
-
-
-def _validate_rows(source, validator, accepted, findings, errors, warnings) -> dict:
-    rows_total = rows_rejected = rows_warning = 0
-    for row_number, values in source:
-        rows_total += 1
-        result = validator.validate(row_number, values)
-        if result.errors:
-            rows_rejected += 1
-            for column, rule in result.errors:
-                errors.add(rule, row_number)
-                findings.writerow((row_number, column, rule, "error"))
-            continue
-        if result.warnings:
-            rows_warning += 1
-            for column, rule in result.warnings:
-                warnings.add(rule, row_number)
-                findings.writerow((row_number, column, rule, "warning"))
-        accepted.writerow(result.record)
-    return {"rows_total": rows_total, "rows_rejected": rows_rejected, "rows_warning": rows_warning}
-
-
-def _merge(conn, customer, upload_id, totals, errors, warnings, thresholds, context):
     params = {"customer_id": customer.id, "upload_id": upload_id}
-    conn.exec_driver_sql(raw_sql("ingest_key_stage"))
+    conn.execute(sql("ingest_insert_findings"), params)
+    return _merge(
+        conn, params, rows.totals, errors, warnings, thresholds, {"columns": columns} | context
+    )
+
+
+class _StagedRows:
+    """Validated rows as CSV text chunks for COPY; rejections go to `findings`."""
+
+    CHUNK_CHARS = 1 << 18
+
+    def __init__(self, source, validator, findings, errors, warnings) -> None:
+        self.source, self.validator, self.findings = source, validator, findings
+        self.errors, self.warnings = errors, warnings
+        self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_warning": 0}
+        self.format_error: str | None = None
+
+    def __iter__(self):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        try:
+            for row_number, values in self.source:
+                record = self._accept(row_number, values)
+                if record is not None:
+                    writer.writerow(record)
+                    if buffer.tell() > self.CHUNK_CHARS:
+                        yield buffer.getvalue()
+                        buffer.seek(0)
+                        buffer.truncate()
+        except CsvFormatError as exc:
+            self.format_error = str(exc)  # ends COPY cleanly; the caller rejects the file
+            return
+        if buffer.tell():
+            yield buffer.getvalue()
+
+    def _accept(self, row_number: int, values: list[str]) -> tuple | None:
+        totals = self.totals
+        totals["rows_total"] += 1
+        result = self.validator.validate(row_number, values)
+        if result.errors:
+            totals["rows_rejected"] += 1
+            for column, rule in result.errors:
+                self.errors.add(rule, row_number)
+                self.findings.writerow((row_number, column, rule, "error"))
+            return None
+        if result.warnings:
+            totals["rows_warning"] += 1
+            for column, rule in result.warnings:
+                self.warnings.add(rule, row_number)
+                self.findings.writerow((row_number, column, rule, "warning"))
+        return _keyed(result.record)
+
+
+def _keyed(record: tuple) -> tuple:
+    """Append claim_key and content_hash (row identity, SPEC 2.5) to a staged record."""
+    content = "\x1f".join("" if v is None else str(v) for v in record[1:])
+    content_hash = hashlib.md5(content.encode(), usedforsecurity=False).hexdigest()
+    claim_id = record[1]
+    return (*record, f"id:{claim_id}" if claim_id else f"row:{content_hash}", content_hash)
+
+
+def _merge(conn, params, totals, errors, warnings, thresholds, context):
     for (row_number,) in conn.execute(sql("ingest_reject_duplicates"), params):
         errors.add("duplicate.row", row_number)
         totals["rows_rejected"] += 1
-    claims_change = dict(conn.execute(sql("ingest_classify_claims"), params).mappings().one())
     quality = dict(conn.execute(sql("ingest_stage_quality")).mappings().one())
     history = dict(
         conn.execute(
@@ -189,8 +210,16 @@ def _merge(conn, customer, upload_id, totals, errors, warnings, thresholds, cont
         .mappings()
         .one()
     )
-    conn.execute(sql("ingest_version_changed_claims"), params)
-    conn.execute(sql("ingest_upsert_claims"), params)
+    updated = 0
+    if conn.execute(sql("ingest_customer_has_claims"), params).scalar():
+        conn.execute(sql("ingest_version_changed_claims"), params)
+        updated = conn.execute(sql("ingest_update_changed_claims"), params).rowcount
+    new = conn.execute(sql("ingest_insert_new_claims"), params).rowcount
+    claims_change = {
+        "new_claims": new,
+        "updated_claims": updated,
+        "unchanged_claims": quality["accepted"] - new - updated,
+    }
     report = build_report(
         totals, errors, warnings, quality, history, claims_change, thresholds, context
     )

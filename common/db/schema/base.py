@@ -25,8 +25,15 @@ def uuid_pk() -> Column:
     return Column("id", Uuid, primary_key=True, server_default=text("gen_random_uuid()"))
 
 
-def customer_fk(nullable: bool = False) -> Column:
-    """The tenant column every customer-data row carries."""
+def customer_fk(nullable: bool = False, *, constrained: bool = True) -> Column:
+    """The tenant column every customer-data row carries.
+
+    `constrained=False` is for bulk tables (claims): no per-row foreign-key trigger and no
+    single-column index (composite indexes lead with customer_id); RLS WITH CHECK still pins
+    every row to the transaction's tenant.
+    """
+    if not constrained:
+        return Column("customer_id", Uuid, nullable=nullable)
     return Column(
         "customer_id",
         Uuid,

@@ -13,5 +13,7 @@ CREATE TEMP TABLE claim_stage (
     allowed_amount numeric(12, 2),
     paid_amount numeric(12, 2),
     denial_reason_code text,
-    denial_reason_text text
+    denial_reason_text text,
+    claim_key text NOT NULL,
+    content_hash text NOT NULL
 ) ON COMMIT DROP

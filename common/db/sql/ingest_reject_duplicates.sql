@@ -1,6 +1,17 @@
 -- A claim identity seen again later in the same file is rejected as duplicate.row.
-WITH dropped AS (
-    DELETE FROM claim_stage_keyed WHERE occurrence > 1 RETURNING row_number
+WITH repeated AS (
+    SELECT claim_key FROM claim_stage GROUP BY claim_key HAVING count(*) > 1
+), later AS (
+    SELECT s.row_number
+    FROM (
+        SELECT row_number,
+               row_number() OVER (PARTITION BY claim_key ORDER BY row_number) AS occurrence
+        FROM claim_stage JOIN repeated USING (claim_key)
+    ) s
+    WHERE s.occurrence > 1
+), dropped AS (
+    DELETE FROM claim_stage s USING later WHERE s.row_number = later.row_number
+    RETURNING s.row_number
 )
 INSERT INTO upload_rejections (customer_id, upload_id, row_number, column_name, rule, severity)
 SELECT :customer_id, :upload_id, row_number, NULL, 'duplicate.row', 'error' FROM dropped

@@ -18,4 +18,4 @@ SELECT count(*) AS accepted,
        count(*) FILTER (
            WHERE outcome = 'DENIED' AND denial_reason_code IS NULL AND denial_reason_text IS NULL
        ) AS missing_denial_reason
-FROM claim_stage_keyed
+FROM claim_stage

@@ -9,5 +9,5 @@ SELECT c.customer_id, c.id, c.upload_id, c.claim_id, c.payer, c.cpt, c.cpt_modif
        c.billed_amount, c.allowed_amount, c.paid_amount, c.denial_reason_code,
        c.denial_reason_text, c.content_hash, :upload_id
 FROM claims c
-JOIN claim_stage_keyed s ON s.claim_key = c.claim_key
+JOIN claim_stage s ON s.claim_key = c.claim_key
 WHERE c.customer_id = :customer_id AND c.content_hash <> s.content_hash
