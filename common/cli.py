@@ -10,7 +10,17 @@ import json
 import sys
 import warnings
 
-from common.commands import admin, bench_ingest, bench_signals, dlq, ingest, local, ops, signals
+from common.commands import (
+    admin,
+    api_tools,
+    bench_ingest,
+    bench_signals,
+    dlq,
+    ingest,
+    local,
+    ops,
+    signals,
+)
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -23,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The full command tree; each module adds its own subcommands."""
     parser = argparse.ArgumentParser(prog="upstream", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (local, ingest, admin, dlq, bench_ingest, ops, signals, bench_signals):
+    for module in (local, ingest, admin, dlq, bench_ingest, ops, signals, bench_signals, api_tools):
         module.register(sub)
     return parser
 
