@@ -230,7 +230,8 @@ DESTRUCTIVE = re.compile(
 )
 for statement in text.split(";"):
     flat = " ".join(statement.split())
-    if flat and DESTRUCTIVE.match(flat):
+    # Alembic's own bookkeeping (merges delete superseded heads) is not a data change.
+    if flat and DESTRUCTIVE.match(flat) and "alembic_version" not in flat:
         print(flat[:160])
 PY
 )
