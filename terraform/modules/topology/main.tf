@@ -54,7 +54,7 @@ locals {
     api = {
       trigger   = "http"
       public    = true
-      publishes = []
+      publishes = ["recompute-requested"] # POST /v1/recompute, through the outbox
     }
   }
 }
