@@ -98,7 +98,7 @@ class SynthOptions:
 
 def claim_rows(opts: SynthOptions) -> Iterator[list[str]]:
     """Yield CSV data rows (no header), streamed."""
-    rng = random.Random(opts.seed)
+    rng = random.Random(opts.seed)  # nosec B311 - reproducible synthetic data, not security
     as_of = opts.as_of or date.today()
     change_start = as_of - timedelta(days=CHANGE_DAYS)
     payers, cpts = list(PAYERS), list(CPTS)

@@ -102,7 +102,7 @@ def _baseline_rows_per_second(app, customer_id: str) -> float:
     ]
     # pg8000's own executemany runs one INSERT per row (SQLAlchemy would batch them).
     insert = (
-        f"INSERT INTO bench_baseline ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
+        f"INSERT INTO bench_baseline ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"  # nosec B608 - fixed column names
     )
     with app.uow.transaction(customer_id) as conn:
         conn.execute(

@@ -11,7 +11,7 @@ import os
 import pwd
 import shutil
 import socket
-import subprocess
+import subprocess  # nosec B404 - runs only the bundled Postgres binaries
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +45,7 @@ def _run_as() -> dict:
     try:
         pwd.getpwnam(PG_SYSTEM_USER)
     except KeyError:
-        subprocess.run(  # noqa: S603 - fixed argv, no shell
+        subprocess.run(  # noqa: S603  # nosec B603 B607 - fixed argv, system useradd
             [  # noqa: S607 - useradd is resolved on the system PATH on purpose
                 "useradd",
                 "--system",
@@ -78,7 +78,7 @@ def _accepting(port: int) -> bool:
 
 def _run(args: list[str], **kwargs) -> None:
     # noqa justification: argv is our own bundled binaries, never a shell.
-    result = subprocess.run(args, capture_output=True, text=True, **_run_as(), **kwargs)  # noqa: S603
+    result = subprocess.run(args, capture_output=True, text=True, **_run_as(), **kwargs)  # noqa: S603  # nosec B603
     if result.returncode != 0:
         raise RuntimeError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-2000:]}")
 

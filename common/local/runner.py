@@ -61,19 +61,24 @@ class BucketWatcher(threading.Thread):
 
 
 class BusDriver(threading.Thread):
-    """Drains the in-process bus and the outbox so published messages reach consumers."""
+    """Drains the outbox and the in-process bus, and sends due webhook retries."""
 
-    def __init__(self, app: Container, interval: float = 0.5) -> None:
+    def __init__(self, app: Container, interval: float = 0.5, retry_every: float = 30.0) -> None:
         super().__init__(daemon=True, name="bus-driver")
         self.app = app
         self.interval = interval
+        self.retry_every = retry_every
         self.stop = threading.Event()
 
     def run(self) -> None:
+        next_retry_pass = 0.0
         while not self.stop.is_set():
             try:
                 self.app.relay.flush()
                 self.app.bus.drain()
+                if time.monotonic() >= next_retry_pass:
+                    self.app.alerts.deliver_due()
+                    next_retry_pass = time.monotonic() + self.retry_every
             except Exception:  # noqa: BLE001 - keep driving; the error is logged
                 log.exception("bus drain failed")
-            time.sleep(self.interval)
+            self.stop.wait(self.interval)

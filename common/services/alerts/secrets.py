@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-SECRET_PREFIX = "whsec_"  # noqa: S105 - a label, not a secret
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105 - a label, not a secret
 
 
 class SecretError(RuntimeError):
