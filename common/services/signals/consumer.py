@@ -14,12 +14,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from common.domain.messages import BadMessage, ClaimsLoaded, decode
+from common.domain.messages import BadMessage, ClaimsLoaded
 from common.services.bad_messages import record_bad_message
+from common.services.pubsub_event import pubsub_message
 from common.services.signals.runner import consumer_name, run_product
 from common.topology import CLAIMS_LOADED
-
-MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"
 
 
 @dataclass(frozen=True)
@@ -31,24 +30,15 @@ class Delivery:
     as_of: date
 
 
-def parse_event(event_type: str, event_id: str, data: object) -> Delivery:
+def parse_event(cloud_event) -> Delivery:
     """The ClaimsLoaded inside a messagePublished event; BadMessage when it cannot be used."""
-    if event_type != MESSAGE_PUBLISHED:
-        raise BadMessage(f"unexpected event type {event_type!r}")
-    message = data.get("message") if isinstance(data, dict) else None
-    if not isinstance(message, dict) or not isinstance(message.get("data"), str):
-        raise BadMessage("event carries no Pub/Sub message data")
-    try:
-        body = base64.b64decode(message["data"], validate=True)
-    except (binascii.Error, ValueError):
-        raise BadMessage("message data is not base64") from None
-    loaded = decode(body, expected=ClaimsLoaded)
+    message_id, loaded = pubsub_message(cloud_event, ClaimsLoaded)
     try:
         customer_id = str(uuid.UUID(str(loaded.customer_id)))
     except ValueError:
         raise BadMessage("customer_id is not a UUID") from None
     return Delivery(
-        message_id=str(message.get("messageId") or event_id),
+        message_id=message_id,
         customer_id=customer_id,
         as_of=loaded.as_of or datetime.now(UTC).date(),
     )
@@ -58,7 +48,7 @@ def handle_claims_loaded(app, product: str, cloud_event) -> list[str]:
     """Run `product` for the event's customer; publish SignalsRaised after commit."""
     consumer = consumer_name(product)
     try:
-        delivery = parse_event(cloud_event["type"], cloud_event["id"], cloud_event.data)
+        delivery = parse_event(cloud_event)
         new_ids = run_product(
             app.uow, product, delivery.customer_id, delivery.as_of, delivery.message_id
         )

@@ -163,19 +163,21 @@ def _trends(customer_id, as_of, windows, payers, th) -> list[Signal]:
 def _trend_start(series: list[Bucket], th: SignalThresholds) -> int | None:
     """Index of the week the rise is measured from, or None when there is no rising trend.
 
-    A streak of ≥ 2 week-over-week increases ending at the newest week counts when it rose
-    at least the low-severity floor; otherwise a total rise ≥ 7 days from the first week.
+    Two ways to qualify (seed): a streak of ≥ 2 week-over-week increases ending at the newest
+    week that rose at least the low-severity floor, or a total rise ≥ 7 days since the first
+    week. When both do, the larger rise is reported.
     """
     means = [b.mean for b in series]
     streak = 0
     while streak < len(means) - 1 and means[-1 - streak] > means[-2 - streak]:
         streak += 1
-    start = len(means) - 1 - streak
-    if streak >= th.trend_min_streak and means[-1] - means[start] >= th.delay_min_low_delta:
-        return start
+    starts = []
+    first = len(means) - 1 - streak
+    if streak >= th.trend_min_streak and means[-1] - means[first] >= th.delay_min_low_delta:
+        starts.append(first)
     if means[-1] - means[0] >= th.trend_min_total_rise:
-        return 0
-    return None
+        starts.append(0)
+    return min(starts, key=lambda i: means[i]) if starts else None
 
 
 def _signal(customer_id, as_of, th, p, kind, span, baseline, buckets, ps, dollars, summary, extra):

@@ -11,8 +11,9 @@ from common.db.schema import customers
 from common.db.uow import UnitOfWork
 from common.domain.messages import BadMessage
 from common.domain.thresholds import thresholds_for
+from common.services.pubsub_event import claim_message
 from common.services.signals import PRODUCTS, detector
-from common.services.signals.store import claim_message, save_signals
+from common.services.signals.store import save_signals
 
 log = logging.getLogger(__name__)
 

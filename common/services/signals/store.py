@@ -1,4 +1,4 @@
-"""Signals in Postgres: idempotent writes, SignalsRaised through the outbox, the ledger."""
+"""Signals in Postgres: idempotent writes by fingerprint, SignalsRaised through the outbox."""
 
 from __future__ import annotations
 
@@ -6,25 +6,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert
 
 from common.bus.outbox import add_message
-from common.db.schema import processed_messages, signals
+from common.db.schema import signals
 from common.domain.messages import SignalsRaised
 from common.domain.signal_model import Signal
 from common.topology import SIGNALS_RAISED
-
-
-def claim_message(conn: Connection, consumer: str, message_id: str, customer_id: str) -> bool:
-    """Record (consumer, message_id) in the ledger; False when it was already processed.
-
-    Runs first in the consumer's transaction: a concurrent duplicate waits on the key and then
-    sees the conflict, so two deliveries of one message never both write.
-    """
-    inserted = conn.execute(
-        insert(processed_messages)
-        .values(consumer=consumer, message_id=message_id, customer_id=customer_id)
-        .on_conflict_do_nothing(index_elements=["consumer", "message_id"])
-        .returning(processed_messages.c.message_id)
-    ).first()
-    return inserted is not None
 
 
 def save_signals(

@@ -1,0 +1,221 @@
+"""The three products on labelled scenarios (real Postgres, claims loaded with COPY)."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text, update
+
+from common.db.schema import customers
+from common.domain.thresholds import DEFAULT_THRESHOLDS
+from common.services.customers import create_customer
+from common.services.signals import PRODUCTS
+from common.services.signals.delayguard import payer_delays
+from common.services.signals.runner import run_product
+from common.services.signals.store import list_signals
+from tests.scenarios import (
+    AS_OF,
+    DenialShift,
+    NewReason,
+    PaymentDelay,
+    PaymentRamp,
+    Scenario,
+    claim,
+    generate,
+    load,
+)
+
+
+@pytest.fixture
+def acme(app):
+    return create_customer(app.uow, "acme", "Acme Clinic")
+
+
+def run_all(app, customer, as_of=AS_OF, message_id=None) -> list[str]:
+    ids = []
+    for product in PRODUCTS:
+        ids += run_product(app.uow, product, customer.id, as_of, message_id)
+    return ids
+
+
+def found(app, customer) -> list[dict]:
+    with app.uow.transaction(customer.id) as conn:
+        return list_signals(conn)
+
+
+def kinds(signals) -> set:
+    return {(s["product"], s["type"], s["payer"], s["key"]) for s in signals}
+
+
+def test_stationary_data_raises_nothing(app, acme, owner):
+    scenario = Scenario(seed=2)
+    assert len(scenario.payers) * len(scenario.groups) >= 40 and scenario.days >= 180
+    load(owner, acme.id, generate(scenario))
+    assert run_all(app, acme) == []
+    assert found(app, acme) == []
+
+
+def test_denial_rate_increase_on_one_payer_and_group(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(DenialShift("Cigna", "E&M"),))))
+    run_all(app, acme)
+    signals = found(app, acme)
+    assert kinds(signals) == {("driftwatch", "denial_rate_increase", "Cigna", "E&M")}
+    s = signals[0]
+    assert s["direction"] == "up" and s["n_current"] >= 200 and s["n_baseline"] >= 30
+    assert 0.05 <= s["delta"] <= 0.12 and s["p_value"] < 0.01
+    assert s["current_value"] - s["baseline_value"] == pytest.approx(s["delta"])
+    assert s["severity"] == pytest.approx(min(2 * s["delta"], 1), abs=1e-4)
+    assert (s["window_start"], s["window_end"]) == (AS_OF - timedelta(days=14), AS_OF)
+    assert (s["baseline_start"], s["baseline_end"]) == (
+        AS_OF - timedelta(days=104),
+        s["window_start"],
+    )
+    assert float(s["dollars_at_risk"]) > 0 and "Cigna" in s["summary"]
+
+
+def test_customer_override_raises_the_sample_floor(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(DenialShift("Cigna", "E&M"),))))
+    with owner.begin() as conn:
+        conn.execute(
+            update(customers)
+            .where(customers.c.id == acme.id)
+            .values(settings={"signals": {"drift_min_claims": 5000}})
+        )
+    assert run_product(app.uow, "driftwatch", acme.id, AS_OF, None) == []
+
+
+def test_new_denial_reason(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(NewReason("Aetna", "CO-197"),))))
+    run_all(app, acme)
+    signals = found(app, acme)
+    new = [s for s in signals if s["type"] == "new_denial_reason"]
+    assert [(s["product"], s["payer"], s["key"], s["direction"]) for s in new] == [
+        ("denialscope", "Aetna", "CO-197", "up")
+    ]
+    assert new[0]["details"]["denials_current"] == 40
+    assert new[0]["details"]["denials_baseline"] == 0 and new[0]["baseline_value"] == 0
+    assert new[0]["severity_label"] == "critical"  # 40 denials: 3× past the floor of 10
+    assert {s["payer"] for s in signals} == {"Aetna"}
+
+
+def test_payment_slowdown_for_one_payer(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(PaymentDelay("Humana", 9),))))
+    run_all(app, acme)
+    signals = found(app, acme)
+    slow = [s for s in signals if s["type"] == "payment_slowdown"]
+    assert [(s["product"], s["payer"], s["key"], s["direction"]) for s in slow] == [
+        ("delayguard", "Humana", None, "up")
+    ]
+    s = slow[0]
+    assert 7 <= s["delta"] <= 11 and s["severity_label"] in ("high", "critical")
+    assert s["details"]["date_basis"] == "payment_date"
+    assert 0 < s["details"]["payment_date_completeness"] <= 1
+    assert float(s["dollars_at_risk"]) > 0
+    assert {s["payer"] for s in signals} == {"Humana"}
+
+
+def test_rising_weekly_payment_days_raise_a_critical_trend(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(PaymentRamp("Medicare", 3.5),))))
+    run_all(app, acme)
+    trend = [s for s in found(app, acme) if s["type"] == "payment_timing_trend"]
+    assert [(s["payer"], s["direction"]) for s in trend] == [("Medicare", "up")]
+    s = trend[0]
+    assert s["delta"] >= 10 and s["confidence"] >= 0.75 and s["severity_label"] == "critical"
+    assert (s["window_start"], s["window_end"]) == (AS_OF - timedelta(weeks=6), AS_OF)
+    assert len(s["details"]["weekly_mean_days"]) == 6
+
+
+def _drift_claims(n_baseline: int, n_current: int, denied_current: int) -> list[dict]:
+    """One payer × group: 5% denied in the baseline, `denied_current` of `n_current` now."""
+    rows = []
+    for i in range(n_baseline):
+        day = AS_OF - timedelta(days=15 + i % 89)
+        rows.append(claim("Aetna", "E&M", day, "DENIED" if i % 20 == 0 else "PAID"))
+    for i in range(n_current):
+        day = AS_OF - timedelta(days=1 + i % 13)
+        rows.append(claim("Aetna", "E&M", day, "DENIED" if i < denied_current else "PAID"))
+    return rows
+
+
+def test_fewer_than_30_claims_never_fire(app, acme, owner):
+    load(owner, acme.id, _drift_claims(400, 29, 29))  # 29 of 29 denied: huge, but n < 30
+    assert run_product(app.uow, "driftwatch", acme.id, AS_OF, None) == []
+    load(owner, acme.id, [claim("Aetna", "E&M", AS_OF - timedelta(days=3), "DENIED")])
+    assert len(run_product(app.uow, "driftwatch", acme.id, AS_OF, None)) == 1  # n = 30 fires
+
+
+def test_driftwatch_windows_are_half_open(app, acme, owner):
+    rows = _drift_claims(100, 40, 30)
+    window_start, baseline_start = AS_OF - timedelta(days=14), AS_OF - timedelta(days=104)
+    rows += [
+        claim("Aetna", "E&M", AS_OF, "DENIED"),  # as_of itself: outside the current window
+        claim("Aetna", "E&M", window_start, "DENIED"),  # window start: inside the current
+        claim("Aetna", "E&M", window_start - timedelta(days=1), "PAID"),  # baseline's last day
+        claim("Aetna", "E&M", baseline_start, "PAID"),  # baseline's first day
+        claim("Aetna", "E&M", baseline_start - timedelta(days=1), "PAID"),  # outside both
+    ]
+    load(owner, acme.id, rows)
+    run_product(app.uow, "driftwatch", acme.id, AS_OF, None)
+    [s] = found(app, acme)
+    assert (s["n_baseline"], s["n_current"]) == (102, 41)
+    assert s["current_value"] == pytest.approx(31 / 41)
+
+
+def test_denialscope_recent_window_is_half_open(app, acme, owner):
+    rows = [claim("Aetna", "E&M", AS_OF - timedelta(days=8 + i % 28)) for i in range(200)]
+    rows += [claim("Aetna", "E&M", AS_OF - timedelta(days=1 + i % 6)) for i in range(60)]
+    new = [claim("Aetna", "E&M", AS_OF - timedelta(days=2), "DENIED", reason="N-1")] * 9
+    new.append(claim("Aetna", "E&M", AS_OF, "DENIED", reason="N-1"))  # outside: 9 < 10
+    load(owner, acme.id, rows + new)
+    assert run_product(app.uow, "denialscope", acme.id, AS_OF, None) == []
+    edge = claim("Aetna", "E&M", AS_OF - timedelta(days=7), "DENIED", reason="N-1")
+    load(owner, acme.id, [edge])  # the recent window's first day: inside, now 10
+    run_product(app.uow, "denialscope", acme.id, AS_OF, None)
+    [s] = found(app, acme)
+    assert (s["type"], s["key"], s["details"]["denials_current"]) == (
+        "new_denial_reason",
+        "N-1",
+        10,
+    )
+
+
+def test_delayguard_cohorts_on_payment_date_half_open(app, acme, owner):
+    start = AS_OF - timedelta(days=14)
+
+    def paid(on):
+        return claim("Aetna", "E&M", on - timedelta(days=5), payment=on)
+
+    rows = [paid(AS_OF - timedelta(days=20 + i % 50)) for i in range(50)]
+    rows += [paid(AS_OF - timedelta(days=1 + i % 13)) for i in range(10)]
+    rows += [paid(start), paid(start - timedelta(days=1)), paid(AS_OF)]
+    load(owner, acme.id, rows)
+    with app.uow.transaction(acme.id) as conn:
+        [aetna] = payer_delays(conn, acme.id, AS_OF, DEFAULT_THRESHOLDS)
+    assert aetna.by_payment and aetna.completeness == 1.0
+    assert (aetna.windows[0].n, aetna.windows[1].n) == (51, 11)
+    assert aetna.windows[1].mean == pytest.approx(15.0)  # submitted = decided − 10, paid +5
+
+
+def test_redelivery_and_rerun_create_nothing_new(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(DenialShift("Cigna", "E&M"),))))
+    first = run_all(app, acme, message_id="m-1")
+    assert len(first) == 1
+    assert run_all(app, acme, message_id="m-1") == []  # same message: skipped by the ledger
+    assert run_all(app, acme, message_id="m-2") == []  # same window: fingerprints conflict
+    assert run_all(app, acme) == []  # direct recompute, no message id
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM signals")).scalar() == 1
+        outbox = conn.execute(text("SELECT topic, payload FROM outbox")).all()
+        ledger = conn.execute(
+            text("SELECT consumer, message_id FROM processed_messages ORDER BY 1, 2")
+        ).all()
+    assert [row.topic for row in outbox] == ["signals-raised"]
+    assert first[0] in outbox[0].payload and '"product": "driftwatch"' in outbox[0].payload
+    assert len(ledger) == 6  # three consumers × two message ids
+
+
+def test_signals_are_tenant_scoped(app, acme, owner):
+    other = create_customer(app.uow, "other")
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(DenialShift("Cigna", "E&M"),))))
+    run_all(app, acme)
+    assert run_all(app, other) == []
+    assert found(app, other) == [] and len(found(app, acme)) == 1

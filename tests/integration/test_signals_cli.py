@@ -1,0 +1,63 @@
+"""`upstream signals` and `upstream bench signals` (in-process, on the test database)."""
+
+import json
+
+import pytest
+
+from common.cli import main
+from common.commands.signals import CONTRACT_KEYS
+from common.services.customers import create_customer
+from common.services.signals import PRODUCTS
+from common.services.signals.runner import run_product
+from tests.scenarios import AS_OF, DenialShift, PaymentDelay, Scenario, generate, load
+
+
+@pytest.fixture
+def acme(app, owner):
+    customer = create_customer(app.uow, "acme", "Acme Clinic")
+    changes = (DenialShift("Cigna", "E&M"), PaymentDelay("Humana", 9))
+    load(owner, customer.id, generate(Scenario(seed=2, changes=changes)))
+    for product in PRODUCTS:
+        run_product(app.uow, product, customer.id, AS_OF, None)
+    return customer
+
+
+def test_signals_json_follows_the_contract(acme, capsys):
+    assert main(["signals", "--customer", "acme", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert {(i["product"], i["type"], i["payer"]) for i in items} >= {
+        ("driftwatch", "denial_rate_increase", "Cigna"),
+        ("delayguard", "payment_slowdown", "Humana"),
+    }
+    for item in items:
+        assert list(item)[: len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
+        assert item["direction"] in ("up", "down")
+        assert item["severity_label"] in ("low", "medium", "high", "critical")
+        assert 0 <= item["severity"] <= 1 and 0 <= item["confidence"] <= 1
+        assert isinstance(item["dollars_at_risk"], float) and item["summary"]
+        assert item["window_end"] == AS_OF.isoformat() and item["id"]
+    drift = next(i for i in items if i["product"] == "driftwatch")
+    assert drift["key"] == "E&M" and drift["p_value"] < 0.01
+    slow = next(i for i in items if i["type"] == "payment_slowdown")
+    assert slow["key"] is None and slow["details"]["date_basis"] == "payment_date"
+
+
+def test_signals_filters_and_human_output(acme, capsys):
+    assert main(["signals", "--customer", "acme", "--product", "denialscope", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["signals", "--customer", "acme"]) == 0
+    out = capsys.readouterr().out
+    assert "denial_rate_increase" in out and "Humana paid" in out
+
+
+def test_unknown_customer_is_bad_input(app, capsys):
+    assert main(["signals", "--customer", "nobody", "--json"]) == 2
+    assert "nobody" in capsys.readouterr().err
+
+
+def test_bench_signals_small(app, capsys):
+    assert main(["bench", "signals", "--rows", "3000", "--repeat", "1", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == 3000 and set(result["products_seconds"]) == set(PRODUCTS)
+    assert result["seed_style_rows_loaded"] > 0 and result["speedup_vs_seed_style"] > 0
+    assert result["machine"]["cpu_count"] >= 1 and result["machine"]["postgres"]
