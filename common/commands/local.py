@@ -5,11 +5,18 @@ from __future__ import annotations
 import contextlib
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from common.commands.ingest import ingest_file, render_report
-from common.commands.runtime import ready
-from common.services.customers import CustomerError, create_customer
+from common.commands.ops import ALERT_COLUMNS
+from common.commands.runtime import ready, table
+from common.commands.signals import render as render_signals
+from common.commands.signals import signal_document
+from common.services.alerts.listing import list_alerts
+from common.services.customers import CustomerError, create_customer, get_customer
+from common.services.reports import write_weekly_report
+from common.services.signals.store import list_signals
 from common.synth import SynthOptions, write_claims_csv
 
 DEMO_SLUG = "demo"
@@ -34,13 +41,39 @@ def run_demo(args) -> int:
     app = ready()
     with contextlib.suppress(CustomerError):  # re-running the demo reuses its customer
         create_customer(app.uow, DEMO_SLUG, "Demo Medical Group")
+    customer = get_customer(app.uow, DEMO_SLUG)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "claims-export.csv"
         rows = write_claims_csv(path, SynthOptions(rows=args.rows))
         print(f"generated {rows} claim rows; ingesting as {DEMO_SLUG}/{path.name}", file=sys.stderr)
         report = ingest_file(app, path, DEMO_SLUG, show_progress=not args.json)
-    emit(args, {"upload": report}, render_report(report))
+    with app.uow.transaction(customer.id) as conn:
+        found = [signal_document(r) for r in list_signals(conn, None, None)]
+    alerts = list_alerts(app.uow, customer.id)
+    written = write_weekly_report(app.uow, app.reports_store, customer, date.today())
+    files = [str(app.settings.reports_dir / r["object_name"]) for r in written]
+    doc = {"upload": report, "signals": found, "alerts": alerts, "report_files": files}
+    emit(args, doc, _render_demo(report, found, alerts, files))
     return 1 if report["status"] == "failed" else 0
+
+
+def _render_demo(report: dict, found: list[dict], alerts: list[dict], files: list[str]) -> str:
+    at_risk = sum(s["dollars_at_risk"] or 0 for s in found)
+    return "\n".join(
+        [
+            "== upload ==",
+            render_report(report),
+            "",
+            f"== signals ({len(found)}, ${at_risk:,.0f} at risk) ==",
+            render_signals(found),
+            "",
+            f"== alerts ({len(alerts)}) ==",
+            table(alerts, ALERT_COLUMNS),
+            "",
+            "== weekly report ==",
+            *files,
+        ]
+    )
 
 
 def run_serve(args) -> None:
