@@ -68,7 +68,10 @@ def _render_demo(report: dict, found: list[dict], alerts: list[dict], files: lis
             render_signals(found),
             "",
             f"== alerts ({len(alerts)}) ==",
-            table(alerts, ALERT_COLUMNS),
+            table(
+                [a | {"created_at": a["created_at"][:16].replace("T", " ")} for a in alerts],
+                ALERT_COLUMNS,
+            ),
             "",
             "== weekly report ==",
             *files,
