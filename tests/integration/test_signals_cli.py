@@ -60,4 +60,5 @@ def test_bench_signals_small(app, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["rows"] == 3000 and set(result["products_seconds"]) == set(PRODUCTS)
     assert result["seed_style_rows_loaded"] > 0 and result["speedup_vs_seed_style"] > 0
+    assert result["just_loaded"]["total_seconds"] > 0 and result["all_visible_share"] > 0.9
     assert result["machine"]["cpu_count"] >= 1 and result["machine"]["postgres"]

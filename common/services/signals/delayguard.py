@@ -19,6 +19,7 @@ from common.db.queries import sql
 from common.domain import stats
 from common.domain.signal_model import Signal
 from common.domain.thresholds import SignalThresholds
+from common.services.signals.base import run_fields
 from common.services.signals.text import day_before, money
 
 PRODUCT = "delayguard"
@@ -67,97 +68,124 @@ def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
     """DelayGuard signals for one customer and `as_of`."""
     payers = payer_delays(conn, customer_id, as_of, th)
     windows = th.delay_windows(as_of)
-    return _slowdowns(customer_id, as_of, windows, payers, th) + _trends(
-        customer_id, as_of, windows, payers, th
-    )
+    run = _Run(th, windows, run_fields(PRODUCT, customer_id, as_of, windows))
+    return run.slowdowns(payers) + run.trends(payers)
 
 
-def _slowdowns(customer_id, as_of, windows, payers, th) -> list[Signal]:
-    tested = [
-        (p, p.windows[0], p.windows[1])
-        for p in payers
-        if {0, 1} <= p.windows.keys() and min(p.windows[0].n, p.windows[1].n) >= th.delay_min_claims
-    ]
-    raw = [stats.welch_p(b.mean, b.var, b.n, c.mean, c.var, c.n) for _, b, c in tested]
-    found = []
-    for (p, base, cur), p_raw, q in zip(tested, raw, stats.benjamini_hochberg(raw), strict=True):
-        delta = cur.mean - base.mean
-        if delta < th.delay_min_low_delta or q >= th.delay_max_p:
-            continue
-        dollars = cur.dollars / th.delay_current_days * delta
-        summary = (
-            f"{p.payer} paid {delta:.1f} days slower in the {th.delay_current_days} days to "
-            f"{day_before(as_of)}: {cur.mean:.1f} days from submission against "
-            f"{base.mean:.1f} before; about {money(dollars)} of cash delayed."
-        )
-        span = (windows["current_start"], windows["current_end"])
-        baseline = (windows["baseline_start"], windows["baseline_end"])
-        found.append(
-            _signal(
-                customer_id,
-                as_of,
-                th,
-                p,
-                "payment_slowdown",
-                span,
-                baseline,
-                (base, cur),
-                (p_raw, q),
-                dollars,
-                summary,
-                {},
+@dataclass(frozen=True)
+class _Run:
+    th: SignalThresholds
+    windows: dict
+    fields: dict
+
+    def slowdowns(self, payers: list[PayerDelays]) -> list[Signal]:
+        """Current-window mean days to payment up ≥ 2 days on the baseline (Welch, BH)."""
+        th = self.th
+        tested = [
+            (p, p.windows[0], p.windows[1])
+            for p in payers
+            if {0, 1} <= p.windows.keys()
+            and min(p.windows[0].n, p.windows[1].n) >= th.delay_min_claims
+        ]
+        raw = [stats.welch_p(b.mean, b.var, b.n, c.mean, c.var, c.n) for _, b, c in tested]
+        found = []
+        for (p, base, cur), p_raw, q in zip(
+            tested, raw, stats.benjamini_hochberg(raw), strict=True
+        ):
+            delta = cur.mean - base.mean
+            if delta < th.delay_min_low_delta or q >= th.delay_max_p:
+                continue
+            dollars = cur.dollars / th.delay_current_days * delta
+            summary = (
+                f"{p.payer} paid {delta:.1f} days slower in the {th.delay_current_days} days to "
+                f"{day_before(self.fields['as_of'])}: {cur.mean:.1f} days from submission "
+                f"against {base.mean:.1f} before; about {money(dollars)} of cash delayed."
             )
-        )
-    return found
+            found.append(
+                self._signal("payment_slowdown", p, (base, cur), (p_raw, q), dollars, summary)
+            )
+        return found
 
+    def trends(self, payers: list[PayerDelays]) -> list[Signal]:
+        """Weekly mean days rising over the trend span (see `_trend_start`; Welch, BH)."""
+        candidates = []
+        for p in payers:
+            series = [p.weeks.get(i) for i in range(self.th.trend_weeks)]
+            if any(b is None or b.n < self.th.trend_min_claims_per_week for b in series):
+                continue
+            start = _trend_start(series, self.th)
+            if start is not None:
+                first, last = series[start], series[-1]
+                raw = stats.welch_p(first.mean, first.var, first.n, last.mean, last.var, last.n)
+                candidates.append((p, series, start, raw))
+        adjusted = stats.benjamini_hochberg([c[3] for c in candidates])
+        return [
+            self._trend(p, series, start, (p_raw, q))
+            for (p, series, start, p_raw), q in zip(candidates, adjusted, strict=True)
+            if q < self.th.delay_max_p
+        ]
 
-def _trends(customer_id, as_of, windows, payers, th) -> list[Signal]:
-    weeks = th.trend_weeks
-    candidates = []
-    for p in payers:
-        series = [p.weeks.get(i) for i in range(weeks)]
-        if any(b is None or b.n < th.trend_min_claims_per_week for b in series):
-            continue
-        start = _trend_start(series, th)
-        if start is not None:
-            first, last = series[start], series[-1]
-            raw = stats.welch_p(first.mean, first.var, first.n, last.mean, last.var, last.n)
-            candidates.append((p, series, start, raw))
-    adjusted = stats.benjamini_hochberg([c[3] for c in candidates])
-    found = []
-    for (p, series, start, p_raw), q in zip(candidates, adjusted, strict=True):
+    def _trend(self, p: PayerDelays, series: list[Bucket], start: int, ps) -> Signal:
         first, last = series[start], series[-1]
-        if q >= th.delay_max_p:
-            continue
+        weeks = len(series) - start
         delta = last.mean - first.mean
-        dollars = last.dollars / 7 * delta
         summary = (
             f"{p.payer}'s days to payment rose week after week: {first.mean:.1f} → "
-            f"{last.mean:.1f} days over the {weeks - start} weeks to {day_before(as_of)}."
+            f"{last.mean:.1f} days over the {weeks} weeks to {day_before(self.fields['as_of'])}."
         )
-        first_week = windows["trend_start"] + timedelta(days=7 * start)
+        first_week = self.windows["trend_start"] + timedelta(days=7 * start)
+        spans = {
+            "window_start": self.windows["trend_start"],
+            "baseline_start": first_week,
+            "baseline_end": first_week + timedelta(days=7),
+        }
         details = {
             "weekly_mean_days": [round(b.mean, 2) for b in series],
             "weekly_claims": [b.n for b in series],
-            "rising_weeks": weeks - start,
+            "rising_weeks": weeks,
         }
-        found.append(
-            _signal(
-                customer_id,
-                as_of,
-                th,
-                p,
-                "payment_timing_trend",
-                (windows["trend_start"], windows["current_end"]),
-                (first_week, first_week + timedelta(days=7)),
-                (first, last),
-                (p_raw, q),
-                dollars,
-                summary,
-                details,
-            )
+        dollars = last.dollars / 7 * delta
+        return self._signal(
+            "payment_timing_trend", p, (first, last), ps, dollars, summary, details, spans
         )
-    return found
+
+    def _signal(self, kind, p: PayerDelays, buckets, ps, dollars, summary, extra=None, spans=None):
+        th = self.th
+        (base, cur), (p_raw, q) = buckets, ps
+        delta = cur.mean - base.mean
+        confidence = stats.delay_confidence(
+            base.n, cur.n, p.completeness, full_at=th.delay_confidence_claims,
+            volume_weight=th.delay_confidence_volume_weight,
+            completeness_full=th.delay_completeness_full,
+        )  # fmt: skip
+        label = next(
+            (name for d, c, name in th.delay_levels if delta >= d and confidence >= c), "low"
+        )
+        details = {
+            "date_basis": "payment_date" if p.by_payment else "decided_date",
+            "payment_date_completeness": round(p.completeness, 4),
+            "p_raw": p_raw,
+            "unit": "days",
+        } | (extra or {})
+        return Signal(
+            **(self.fields | (spans or {})),
+            type=kind,
+            payer=p.payer,
+            key=None,
+            direction="up",
+            baseline_value=base.mean,
+            current_value=cur.mean,
+            delta=delta,
+            n_baseline=base.n,
+            n_current=cur.n,
+            p_value=q,
+            severity=min(delta / th.delay_severity_scale, 1.0),
+            severity_label=label,
+            confidence=confidence,
+            dollars_at_risk=dollars,
+            summary=summary,
+            details=details,
+        )
 
 
 def _trend_start(series: list[Bucket], th: SignalThresholds) -> int | None:
@@ -178,53 +206,3 @@ def _trend_start(series: list[Bucket], th: SignalThresholds) -> int | None:
     if means[-1] - means[0] >= th.trend_min_total_rise:
         starts.append(0)
     return min(starts, key=lambda i: means[i]) if starts else None
-
-
-def _signal(customer_id, as_of, th, p, kind, span, baseline, buckets, ps, dollars, summary, extra):
-    base, cur = buckets
-    p_raw, q = ps
-    delta = cur.mean - base.mean
-    confidence = stats.delay_confidence(
-        base.n,
-        cur.n,
-        p.completeness,
-        full_at=th.delay_confidence_claims,
-        volume_weight=th.delay_confidence_volume_weight,
-        completeness_full=th.delay_completeness_full,
-    )
-    label = "low"
-    for min_delta, min_confidence, name in th.delay_levels:
-        if delta >= min_delta and confidence >= min_confidence:
-            label = name
-            break
-    details = {
-        "date_basis": "payment_date" if p.by_payment else "decided_date",
-        "payment_date_completeness": round(p.completeness, 4),
-        "p_raw": p_raw,
-        "unit": "days",
-    } | extra
-    return Signal(
-        customer_id=customer_id,
-        product=PRODUCT,
-        type=kind,
-        payer=p.payer,
-        key=None,
-        direction="up",
-        as_of=as_of,
-        window_start=span[0],
-        window_end=span[1],
-        baseline_start=baseline[0],
-        baseline_end=baseline[1],
-        baseline_value=base.mean,
-        current_value=cur.mean,
-        delta=delta,
-        n_baseline=base.n,
-        n_current=cur.n,
-        p_value=q,
-        severity=min(delta / th.delay_severity_scale, 1.0),
-        severity_label=label,
-        confidence=confidence,
-        dollars_at_risk=dollars,
-        summary=summary,
-        details=details,
-    )

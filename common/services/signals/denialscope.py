@@ -19,6 +19,7 @@ from common.db.queries import sql
 from common.domain import stats
 from common.domain.signal_model import Signal
 from common.domain.thresholds import SignalThresholds
+from common.services.signals.base import run_fields
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "denialscope"
@@ -45,15 +46,9 @@ def counts(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
     reasons: list[Counts] = []
     for r in conn.execute(sql("denialscope_reasons"), params).mappings():
         row = Counts(
-            r["payer"],
-            r["reason"],
-            r["n_baseline"],
-            r["n_current"],
-            r["denied_baseline"],
-            r["denied_current"],
-            float(r["dollars_baseline"]),
-            float(r["dollars_current"]),
-        )
+            r["payer"], r["reason"], r["n_baseline"], r["n_current"], r["denied_baseline"],
+            r["denied_current"], float(r["dollars_baseline"]), float(r["dollars_current"]),
+        )  # fmt: skip
         if row.reason is None:
             totals[row.payer] = row
         else:
@@ -64,188 +59,158 @@ def counts(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
 def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds) -> list[Signal]:
     """DenialScope signals for one customer and `as_of`."""
     totals, reasons = counts(conn, customer_id, as_of, th)
-    ctx = _Context(customer_id, as_of, th, th.denial_windows(as_of))
-    found = _reason_signals(ctx, totals, reasons)
+    run = _Run(th, totals, run_fields(PRODUCT, customer_id, as_of, th.denial_windows(as_of)))
+    found = run.reason_spikes(reasons) + run.new_reasons(reasons)
     for payer in totals.values():
-        found += _dollar_signals(ctx, payer)
+        found += run.dollar_signals(payer)
     return found
 
 
 @dataclass(frozen=True)
-class _Context:
-    customer_id: str
-    as_of: date
+class _Run:
     th: SignalThresholds
-    windows: dict
+    totals: dict[str, Counts]
+    fields: dict
+
+    @property
+    def span(self) -> str:
+        return f"the {self.th.denial_recent_days} days to {day_before(self.fields['as_of'])}"
 
     def eligible(self, payer: Counts) -> bool:
         """Enough claims in both windows for a comparison."""
         floor = self.th.denial_min_claims
         return payer.n_baseline >= floor and payer.n_current >= floor
 
-
-def _reason_signals(ctx: _Context, totals, reasons) -> list[Signal]:
-    th = ctx.th
-    found = []
-    tested = [
-        r for r in reasons if r.denied_baseline > 0 and ctx.eligible(totals[r.payer])
-    ]  # a reason absent from the baseline is judged as new, not as a spike
-    raw = [
-        stats.proportion_test_p(
-            r.denied_baseline,
-            totals[r.payer].n_baseline,
-            r.denied_current,
-            totals[r.payer].n_current,
-            th.test_min_expected,
-        )
-        for r in tested
-    ]
-    for r, p_raw, q in zip(tested, raw, stats.benjamini_hochberg(raw), strict=True):
-        payer = totals[r.payer]
-        before, now = r.denied_baseline / payer.n_baseline, r.denied_current / payer.n_current
-        relative = (now - before) / before
-        if (
-            relative < th.denial_rate_min_relative
-            or now - before < th.denial_rate_min_points
-            or q >= th.denial_max_p
-        ):
-            continue
-        summary = (
-            f"{r.payer} denied {pct(now)} of claims for {r.reason} in the "
-            f"{th.denial_recent_days} days to {day_before(ctx.as_of)}, up from {pct(before)} "
-            f"({points(now - before)})."
-        )
-        dollars = r.dollars_current * (1 - before / now)
-        found.append(
-            _reason_signal(
-                ctx, "reason_rate_spike", r, payer, relative, (p_raw, q), dollars, summary
+    def reason_spikes(self, reasons: list[Counts]) -> list[Signal]:
+        """A known reason's rate over the payer's claims up ≥ 50 % and ≥ 2 points, p < 0.01."""
+        th = self.th
+        # A reason absent from the baseline is judged as new, not as a spike.
+        tested = [r for r in reasons if r.denied_baseline and self.eligible(self.totals[r.payer])]
+        raw = [
+            stats.proportion_test_p(
+                r.denied_baseline, self.totals[r.payer].n_baseline, r.denied_current,
+                self.totals[r.payer].n_current, th.test_min_expected,
             )
-        )
-    for r in reasons:
-        payer = totals[r.payer]
-        if (
-            r.denied_baseline == 0
-            and r.denied_current >= th.denial_new_reason_min
-            and payer.n_baseline >= th.denial_min_claims
-        ):
-            ratio = r.denied_current / th.denial_new_reason_min - 1
+            for r in tested
+        ]  # fmt: skip
+        found = []
+        for r, p_raw, q in zip(tested, raw, stats.benjamini_hochberg(raw), strict=True):
+            payer = self.totals[r.payer]
+            before, now = r.denied_baseline / payer.n_baseline, r.denied_current / payer.n_current
+            relative = (now - before) / before
+            if (
+                relative < th.denial_rate_min_relative
+                or now - before < th.denial_rate_min_points
+                or q >= th.denial_max_p
+            ):
+                continue
             summary = (
-                f"{r.payer} started denying claims for {r.reason}: {r.denied_current} denials "
-                f"({money(r.dollars_current)}) in the {th.denial_recent_days} days to "
-                f"{day_before(ctx.as_of)}, none in the {th.denial_baseline_days} days before."
+                f"{r.payer} denied {pct(now)} of claims for {r.reason} in {self.span}, "
+                f"up from {pct(before)} ({points(now - before)})."
+            )
+            dollars = r.dollars_current * (1 - before / now)
+            found.append(
+                self._reason(r, "reason_rate_spike", relative, (p_raw, q), dollars, summary)
+            )
+        return found
+
+    def new_reasons(self, reasons: list[Counts]) -> list[Signal]:
+        """A reason absent from the baseline with ≥ 10 recent denials (payer seen before)."""
+        th = self.th
+        found = []
+        for r in reasons:
+            if (
+                r.denied_baseline == 0
+                and r.denied_current >= th.denial_new_reason_min
+                and self.totals[r.payer].n_baseline >= th.denial_min_claims
+            ):
+                ratio = r.denied_current / th.denial_new_reason_min - 1
+                summary = (
+                    f"{r.payer} started denying claims for {r.reason}: {r.denied_current} "
+                    f"denials ({money(r.dollars_current)}) in {self.span}, none in the "
+                    f"{th.denial_baseline_days} days before."
+                )
+                found.append(
+                    self._reason(r, "new_denial_reason", ratio, None, r.dollars_current, summary)
+                )
+        return found
+
+    def dollar_signals(self, payer: Counts) -> list[Signal]:
+        """Per-day denied dollars up ≥ 50 % and ≥ $1,000/day; recent dollars ≥ $50,000."""
+        th = self.th
+        before = payer.dollars_baseline / th.denial_baseline_days
+        now = payer.dollars_current / th.denial_recent_days
+        relative = (now - before) / before if before > 0 else float("inf")
+        found = []
+        if (
+            self.eligible(payer)
+            and relative >= th.denial_dollars_min_relative
+            and now - before >= th.denial_dollars_min_per_day
+        ):
+            summary = (
+                f"{payer.payer}'s denied dollars rose to {money(now)} a day in {self.span}, "
+                f"from {money(before)} a day before."
             )
             found.append(
-                _reason_signal(
-                    ctx, "new_denial_reason", r, payer, ratio, None, r.dollars_current, summary
-                )
+                self._signal("denial_dollars_spike", payer, None, (before, now), relative,
+                             None, (now - before) * th.denial_recent_days, summary,
+                             {"unit": "dollars_per_day", "ratio": min(relative, 1e9)})
+            )  # fmt: skip
+        if payer.dollars_current >= th.denial_dollars_high:
+            ratio = payer.dollars_current / th.denial_dollars_high - 1
+            typical = before * th.denial_recent_days
+            summary = (
+                f"{payer.payer} denied {money(payer.dollars_current)} of claims in {self.span} "
+                f"(typical: {money(typical)})."
             )
-    return found
+            found.append(
+                self._signal("denial_dollars_high", payer, None, (typical, payer.dollars_current),
+                             ratio, None, payer.dollars_current, summary,
+                             {"unit": "dollars_per_window", "ratio": ratio})
+            )  # fmt: skip
+        return found
 
+    def _reason(self, r: Counts, kind, ratio, ps, dollars, summary) -> Signal:
+        payer = self.totals[r.payer]
+        th = self.th
+        p_raw, q = ps or (None, None)
+        values = (r.denied_baseline / payer.n_baseline, r.denied_current / max(payer.n_current, 1))
+        details = {
+            "unit": "rate_over_claims",
+            "ratio": ratio,
+            "p_raw": p_raw,
+            "denials_baseline": r.denied_baseline,
+            "denials_current": r.denied_current,
+            "share_of_denials_baseline": _share(r.denied_baseline, payer.denied_baseline),
+            "share_of_denials_current": _share(r.denied_current, payer.denied_current),
+            "denials_per_day_baseline": r.denied_baseline / th.denial_baseline_days,
+            "denials_per_day_current": r.denied_current / th.denial_recent_days,
+        }
+        return self._signal(kind, payer, r.reason, values, ratio, q, dollars, summary, details)
 
-def _reason_signal(ctx, kind, r: Counts, payer: Counts, ratio, ps, dollars, summary) -> Signal:
-    before, now = r.denied_baseline / payer.n_baseline, r.denied_current / max(payer.n_current, 1)
-    p_raw, q = ps if ps else (None, None)
-    details = {
-        "unit": "rate_over_claims",
-        "ratio": ratio,
-        "p_raw": p_raw,
-        "denials_baseline": r.denied_baseline,
-        "denials_current": r.denied_current,
-        "share_of_denials_baseline": _share(r.denied_baseline, payer.denied_baseline),
-        "share_of_denials_current": _share(r.denied_current, payer.denied_current),
-        "denials_per_day_baseline": r.denied_baseline / ctx.th.denial_baseline_days,
-        "denials_per_day_current": r.denied_current / ctx.th.denial_recent_days,
-    }
-    return _signal(ctx, kind, payer, r.reason, (before, now), ratio, q, dollars, summary, details)
-
-
-def _dollar_signals(ctx: _Context, payer: Counts) -> list[Signal]:
-    th = ctx.th
-    found = []
-    per_day_before = payer.dollars_baseline / th.denial_baseline_days
-    per_day_now = payer.dollars_current / th.denial_recent_days
-    rise = per_day_now - per_day_before
-    relative = rise / per_day_before if per_day_before > 0 else float("inf")
-    if (
-        ctx.eligible(payer)
-        and relative >= th.denial_dollars_min_relative
-        and rise >= th.denial_dollars_min_per_day
-    ):
-        summary = (
-            f"{payer.payer}'s denied dollars rose to {money(per_day_now)} a day in the "
-            f"{th.denial_recent_days} days to {day_before(ctx.as_of)}, from "
-            f"{money(per_day_before)} a day before."
+    def _signal(self, kind, payer: Counts, key, values, ratio, q, dollars, summary, details):
+        before, now = values
+        return Signal(
+            **self.fields,
+            type=kind,
+            payer=payer.payer,
+            key=key,
+            direction="up",
+            baseline_value=before,
+            current_value=now,
+            delta=now - before,
+            n_baseline=payer.n_baseline,
+            n_current=payer.n_current,
+            p_value=q,
+            severity=min(max(ratio, 0.0), 1.0),
+            severity_label=stats.label_for(ratio, self.th.severity_labels),
+            confidence=stats.volume_confidence(
+                payer.n_baseline, payer.n_current, self.th.denial_confidence_claims, q or 0.0
+            ),
+            dollars_at_risk=dollars,
+            summary=summary,
+            details=details,
         )
-        found.append(
-            _signal(
-                ctx,
-                "denial_dollars_spike",
-                payer,
-                None,
-                (per_day_before, per_day_now),
-                relative,
-                None,
-                rise * th.denial_recent_days,
-                summary,
-                {"unit": "dollars_per_day", "ratio": min(relative, 1e9)},
-            )
-        )
-    if payer.dollars_current >= th.denial_dollars_high:
-        ratio = payer.dollars_current / th.denial_dollars_high - 1
-        week_before = per_day_before * th.denial_recent_days
-        summary = (
-            f"{payer.payer} denied {money(payer.dollars_current)} of claims in the "
-            f"{th.denial_recent_days} days to {day_before(ctx.as_of)} "
-            f"(typical: {money(week_before)})."
-        )
-        found.append(
-            _signal(
-                ctx,
-                "denial_dollars_high",
-                payer,
-                None,
-                (week_before, payer.dollars_current),
-                ratio,
-                None,
-                payer.dollars_current,
-                summary,
-                {"unit": "dollars_per_window", "ratio": ratio},
-            )
-        )
-    return found
-
-
-def _signal(ctx, kind, payer: Counts, key, values, ratio, q, dollars, summary, details):
-    before, now = values
-    th = ctx.th
-    severity = min(max(ratio, 0.0), 1.0)
-    return Signal(
-        customer_id=ctx.customer_id,
-        product=PRODUCT,
-        type=kind,
-        payer=payer.payer,
-        key=key,
-        direction="up",
-        as_of=ctx.as_of,
-        window_start=ctx.windows["current_start"],
-        window_end=ctx.windows["current_end"],
-        baseline_start=ctx.windows["baseline_start"],
-        baseline_end=ctx.windows["baseline_end"],
-        baseline_value=before,
-        current_value=now,
-        delta=now - before,
-        n_baseline=payer.n_baseline,
-        n_current=payer.n_current,
-        p_value=q,
-        severity=severity,
-        severity_label=stats.label_for(ratio, th.severity_labels),
-        confidence=stats.volume_confidence(
-            payer.n_baseline, payer.n_current, th.denial_confidence_claims, q or 0.0
-        ),
-        dollars_at_risk=dollars,
-        summary=summary,
-        details=details,
-    )
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -18,6 +18,7 @@ from common.db.queries import sql
 from common.domain import stats
 from common.domain.signal_model import Signal, direction_of
 from common.domain.thresholds import SignalThresholds
+from common.services.signals.base import run_fields
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "driftwatch"
@@ -157,17 +158,11 @@ def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, do
             "billed_current": round(g.dollars_current, 2),
         }
     return Signal(
-        customer_id=customer_id,
-        product=PRODUCT,
+        **run_fields(PRODUCT, customer_id, as_of, windows),
         type=f"{metric}_{kind}",
         payer=g.payer,
         key=g.group,
         direction=direction_of(delta),
-        as_of=as_of,
-        window_start=windows["current_start"],
-        window_end=windows["current_end"],
-        baseline_start=windows["baseline_start"],
-        baseline_end=windows["baseline_end"],
         baseline_value=before,
         current_value=now,
         delta=delta,
