@@ -32,8 +32,8 @@ def _error_statuses(route: Route) -> list[int]:
         statuses.add(401)
         if route.role != "viewer":
             statuses.add(403)
-    if route.params:
-        statuses.add(404)
+    if "{" in route.path:
+        statuses.add(404)  # a missing row, another tenant's row, or an id that cannot exist
     if route.query:
         statuses |= {400, 422}  # 400: a cursor that is not ours
     if route.body:

@@ -187,12 +187,12 @@ def test_users_crud_respects_ranks(w):
     assert promoted.json["role"] == "admin"
     assert _as(w, "owner", "DELETE", f"/v1/users/{user['id']}").status_code == 204
     assert _as(w, "owner", "GET", f"/v1/users/{user['id']}").status_code == 404
-    actions = {
-        r
-        for (r,) in w.owner.connect().execute(
-            text("SELECT action FROM audit_events WHERE target_id = :u"), {"u": user["id"]}
+    with w.owner.connect() as conn:
+        actions = set(
+            conn.execute(
+                text("SELECT action FROM audit_events WHERE target_id = :u"), {"u": user["id"]}
+            ).scalars()
         )
-    }
     assert {"user.created", "user.updated", "user.deleted"} <= actions
 
 
