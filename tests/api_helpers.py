@@ -19,6 +19,7 @@ from common.bootstrap import Container, use_container
 from common.config import Settings
 from common.db import schema as s
 from common.services.customers import create_customer
+from common.services.sessions import issue_tokens
 from common.services.users import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,22 +80,37 @@ class Tenant:
 
 
 def make_tenant(app: Container, slug: str) -> Tenant:
-    """A customer (with its default rule) and one user per role."""
+    """A customer (with its default rule) and one user per role.
+
+    The owner goes through `create_user`; the others reuse its argon2 hash (hashing is
+    deliberately slow, and the same password is fine here).
+    """
     customer = create_customer(app.uow, slug, slug.title())
     tenant = Tenant(slug, customer.id)
-    for role in ROLES:
-        tenant.users[role] = create_user(app.uow, customer, tenant.email(role), role, PASSWORD)[
-            "id"
-        ]
+    owner = create_user(app.uow, customer, tenant.email("owner"), "owner", PASSWORD)
+    tenant.users["owner"] = owner["id"]
+    with app.uow.transaction(customer.id) as conn:
+        hashed = conn.execute(
+            text("SELECT password_hash FROM users WHERE id = :i"), {"i": owner["id"]}
+        ).scalar()
+        for role in ROLES[1:]:
+            values = {"customer_id": customer.id, "email": tenant.email(role), "role": role}
+            user = insert(s.users).values(password_hash=hashed, **values).returning(s.users.c.id)
+            tenant.users[role] = str(conn.execute(user).scalar())
     return tenant
 
 
-def log_everyone_in(client, tenant: Tenant) -> None:
-    """Fill tenant.tokens with an access token per role."""
-    for role in ROLES:
-        response = login(client, tenant.email(role))
-        assert response.status_code == 200, response.json
-        tenant.tokens[role] = response.json["access_token"]
+def log_everyone_in(client, app: Container, tenant: Tenant) -> None:
+    """Fill tenant.tokens: the owner through POST /v1/auth/token, the rest minted directly."""
+    response = login(client, tenant.email("owner"))
+    assert response.status_code == 200, response.json
+    tenant.tokens["owner"] = response.json["access_token"]
+    with app.uow.transaction(tenant.customer_id) as conn:
+        for role in ROLES[1:]:
+            pair = issue_tokens(
+                conn, app.tokens, tenant.users[role], tenant.customer_id, role, uuid.uuid4()
+            )
+            tenant.tokens[role] = pair.access_token
 
 
 def seed(app: Container, owner, tenant: Tenant) -> None:
@@ -259,7 +275,7 @@ def world(database_url, tmp_path_factory):
     a, b = make_tenant(app, "alpha"), make_tenant(app, "bravo")
     for tenant in (a, b):
         seed(app, owner, tenant)
-        log_everyone_in(client, tenant)
+        log_everyone_in(client, app, tenant)
     yield World(app, client, owner, a, b)
     use_container(None)
     app.engine.dispose()
