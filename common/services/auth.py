@@ -77,10 +77,18 @@ def authenticate(uow: UnitOfWork, codec, token: str) -> Principal:
     """The principal behind a bearer access token; AuthFailed when refused."""
     claims = verified(codec, token, "access")
     with uow.transaction(claims["cus"]) as conn:
-        row = conn.execute(
-            sql("api_auth_principal"),
-            {"jti": claims["jti"], "user_id": claims["sub"], "customer_id": claims["cus"]},
-        ).first()
+        return principal_for(conn, claims)
+
+
+def principal_for(conn, claims: dict) -> Principal:
+    """Check verified access-token claims against the database, in the tenant's transaction.
+
+    The user must still exist and be active, and the jti must not be revoked.
+    """
+    row = conn.execute(
+        sql("api_auth_principal"),
+        {"jti": claims["jti"], "user_id": claims["sub"], "customer_id": claims["cus"]},
+    ).first()
     if row is None or not row.active:
         raise AuthFailed("invalid token")
     if row.revoked:

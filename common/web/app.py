@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from common.bootstrap import container
 from common.services import auth
+from common.services.sessions import verified
 from common.web.context import Context
 from common.web.errors import ApiError, error_document, forbidden, unauthorized
 from common.web.handlers.auth import bearer_token
@@ -74,8 +75,22 @@ def dispatch(app, request):
 
 
 def _run(ctx: Context, route: Route, params: dict):
-    if route.role:
-        ctx.principal = _authenticate(ctx, route.role)
+    if not route.role:
+        return _call(ctx, route, params)
+    claims = _verified_claims(ctx)
+    # One tenant transaction per request: the user check, then the handler's reads.
+    with ctx.app.uow.transaction(claims["cus"]) as conn:
+        try:
+            ctx.principal = auth.principal_for(conn, claims)
+        except auth.AuthFailed as exc:
+            raise unauthorized(str(exc)) from None
+        if not ctx.principal.at_least(route.role):
+            raise forbidden(f"this needs the {route.role} role or higher")
+        ctx.conn = conn
+        return _call(ctx, route, params)
+
+
+def _call(ctx: Context, route: Route, params: dict):
     kwargs = dict(params)
     try:
         if route.query:
@@ -91,17 +106,14 @@ def _run(ctx: Context, route: Route, params: dict):
     return _render(ctx, route, result)
 
 
-def _authenticate(ctx: Context, role: str):
+def _verified_claims(ctx: Context) -> dict:
     token = bearer_token(ctx.request)
     if token is None:
         raise unauthorized("missing bearer token")
     try:
-        principal = auth.authenticate(ctx.app.uow, ctx.app.tokens, token)
+        return verified(ctx.app.tokens, token, "access")
     except auth.AuthFailed as exc:
         raise unauthorized(str(exc)) from None
-    if not principal.at_least(role):
-        raise forbidden(f"this needs the {role} role or higher")
-    return principal
 
 
 def _render(ctx: Context, route: Route, result):

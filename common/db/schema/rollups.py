@@ -35,19 +35,19 @@ claim_rollups = tenant(
         # decided_date; pending claims (no decision yet) count on their submission date
         Column("day", Date, nullable=False),
         Column("payer", Text, nullable=False),
-        Column("cpt_group", Text, nullable=False),
-        Column("outcome", Text, nullable=False),
-        Column("n", Integer, nullable=False),
+        Column("n_paid", Integer, nullable=False),
+        Column("n_denied", Integer, nullable=False),
+        Column("n_other", Integer, nullable=False),
         Column("billed", MoneySum, nullable=False),
         Column("allowed", MoneySum, nullable=False),
         Column("paid", MoneySum, nullable=False),
+        Column("denied_billed", MoneySum, nullable=False),
         Column("decision_days", BigInteger, nullable=False),
         Column("n_decided", Integer, nullable=False),
         Column("payment_days", BigInteger, nullable=False),
         Column("n_payment", Integer, nullable=False),
-        PrimaryKeyConstraint(
-            "customer_id", "day", "payer", "cpt_group", "outcome", name="pk_claim_rollups"
-        ),
+        # revision 0007: one row per (day, payer); nothing the API shows needs cpt_group
+        PrimaryKeyConstraint("customer_id", "day", "payer", name="pk_claim_rollups"),
     )
 )
 

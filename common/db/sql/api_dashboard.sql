@@ -11,32 +11,28 @@ WITH wm AS (
            (SELECT max(id) FROM claims WHERE customer_id = CAST(:customer_id AS uuid))
          ) AS watermark
 ),
-r AS (
-  SELECT day, payer, outcome, n, billed
-  FROM claim_rollups
-  WHERE customer_id = CAST(:customer_id AS uuid)
-),
 months AS (
   SELECT (CAST(:trend_start AS date) + make_interval(months => m))::date AS month
   FROM generate_series(0, 5) AS m
 ),
 trend AS (
   SELECT date_trunc('month', day)::date AS month,
-         sum(n) AS claims,
-         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied
-  FROM r
-  WHERE outcome IN ('PAID', 'DENIED')
+         sum(n_paid + n_denied) AS claims,
+         sum(n_denied) AS denied
+  FROM claim_rollups
+  WHERE customer_id = CAST(:customer_id AS uuid)
     AND day >= CAST(:trend_start AS date) AND day <= CAST(:today AS date)
   GROUP BY 1
 ),
 top_payers AS (
   SELECT payer,
-         sum(n) AS claims,
-         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied,
-         COALESCE(sum(n) FILTER (WHERE outcome IN ('PAID', 'DENIED')), 0) AS decided,
-         COALESCE(sum(billed) FILTER (WHERE outcome = 'DENIED'), 0) AS denied_billed
-  FROM r
-  WHERE day > CAST(:today AS date) - 90 AND day <= CAST(:today AS date)
+         sum(n_paid + n_denied + n_other) AS claims,
+         sum(n_denied) AS denied,
+         sum(n_paid + n_denied) AS decided,
+         sum(denied_billed) AS denied_billed
+  FROM claim_rollups
+  WHERE customer_id = CAST(:customer_id AS uuid)
+    AND day > CAST(:today AS date) - 90 AND day <= CAST(:today AS date)
   GROUP BY payer
   ORDER BY denied_billed DESC, claims DESC, payer
   LIMIT 5
@@ -66,7 +62,8 @@ recovered AS (
 )
 SELECT json_build_object(
   'as_of', CAST(:today AS date),
-  'claims', (SELECT COALESCE(sum(n), 0) FROM r),
+  'claims', (SELECT COALESCE(sum(n_paid + n_denied + n_other), 0) FROM claim_rollups
+             WHERE customer_id = CAST(:customer_id AS uuid)),
   'uploads', (SELECT count(*) FROM uploads WHERE customer_id = CAST(:customer_id AS uuid)),
   'open_signals', (
     SELECT json_build_object(

@@ -11,14 +11,14 @@ WITH wm AS (
 ),
 p AS (
   SELECT payer,
-         sum(n) AS claims,
-         COALESCE(sum(n) FILTER (WHERE outcome = 'PAID'), 0) AS paid,
-         COALESCE(sum(n) FILTER (WHERE outcome = 'DENIED'), 0) AS denied,
-         COALESCE(sum(n) FILTER (WHERE outcome = 'OTHER'), 0) AS other,
+         sum(n_paid + n_denied + n_other) AS claims,
+         sum(n_paid) AS paid,
+         sum(n_denied) AS denied,
+         sum(n_other) AS other,
          sum(billed) AS billed,
          sum(allowed) AS allowed,
          sum(paid) AS paid_amount,
-         COALESCE(sum(billed) FILTER (WHERE outcome = 'DENIED'), 0) AS denied_billed,
+         sum(denied_billed) AS denied_billed,
          sum(decision_days)::numeric / NULLIF(sum(n_decided), 0) AS avg_days_to_decision,
          sum(payment_days)::numeric / NULLIF(sum(n_payment), 0) AS avg_days_to_payment
   FROM claim_rollups
