@@ -12,6 +12,7 @@ from common.web.models import dashboard as d
 from common.web.models import data as m
 from common.web.models import ops as o
 from common.web.models import signals as s
+from common.web.models import users as u
 from common.web.routing import Route
 
 
@@ -41,7 +42,7 @@ def _read_routes() -> list[Route]:
         Route("GET", "/v1/claims/{id}", data.get_claim, "One claim", "claims",
               response=m.ClaimDetail, params={"id": "int"}),
         Route("GET", "/v1/payers/summary", data.payer_summary, "Per-payer totals", "payers",
-              query=m.PayerSummaryQuery, response=m.PayerSummary),
+              query=d.PayerSummaryQuery, response=d.PayerSummary),
         Route("GET", "/v1/signals/{product}", activity.list_signals, "List signals", "signals",
               query=s.SignalsQuery, response=s.SignalList, params={"product": "product"}),
         Route("GET", "/v1/signals/{product}/{id}", activity.get_signal, "One signal", "signals",
@@ -102,7 +103,7 @@ def _config_routes() -> list[Route]:
           c.CptOverridePatch)),
         ("/v1/users", "users", "admin",
          (us.list_users, us.get_user, us.create_user, us.update_user, us.delete_user),
-         (c.UserList, c.User, c.UserCreate, c.User, c.UserPatch)),
+         (u.UserList, u.User, u.UserCreate, u.User, u.UserPatch)),
     ]  # fmt: skip
     routes = []
     for path, tag, read_role, handlers, models in resources:

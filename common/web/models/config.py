@@ -1,4 +1,4 @@
-"""Alert rules, webhook endpoints, payer aliases, CPT overrides and users."""
+"""Alert rules, webhook endpoints, payer aliases and CPT overrides."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from common.web.models.common import Input, ListQuery, Output, Product, Role
+from common.web.models.common import Input, ListQuery, Output, Product
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -175,38 +175,6 @@ class CptOverrideList(Output):
     """A page of overrides."""
 
     items: list[CptOverride]
-    next_cursor: str | None
-
-
-class UserCreate(Input):
-    """A new user of the caller's customer (password ≥ 12 characters)."""
-
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=320)
-    role: Role
-    password: str = Field(min_length=12, max_length=1024)
-
-
-class UserPatch(Input):
-    """Change a user's role or deactivate them (sessions end at once)."""
-
-    role: Role | None = None
-    active: bool | None = None
-
-
-class User(Output):
-    """A user (never the password hash)."""
-
-    id: UUID
-    email: str
-    role: Role
-    active: bool
-    created_at: datetime
-
-
-class UserList(Output):
-    """A page of users."""
-
-    items: list[User]
     next_cursor: str | None
 
 

@@ -1,10 +1,13 @@
-"""The dashboard document."""
+"""The dashboard document and the payer summary."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from common.web.models.common import Output
+from pydantic import model_validator
+
+from common.web.models.common import Input, Output
+from common.web.models.data import check_range
 
 
 class SeverityCounts(Output):
@@ -55,3 +58,47 @@ class Dashboard(Output):
     denial_trend: list[TrendPoint]
     top_payers: list[TopPayer]
     recovery: Recovery
+
+
+class PayerSummaryQuery(Input):
+    """[start_date, end_date) on decision date; default: the 90 days up to today."""
+
+    start_date: date | None = None
+    end_date: date | None = None
+
+    @model_validator(mode="after")
+    def _range(self):
+        check_range(self.start_date, self.end_date, "date range")
+        return self
+
+    def resolved(self, today: date) -> tuple[date, date]:
+        """The window with defaults applied: end = tomorrow (today included), start = end - 90."""
+        end = self.end_date or today + timedelta(days=1)
+        start = self.start_date or end - timedelta(days=90)
+        check_range(start, end, "date range")
+        return start, end
+
+
+class PayerRow(Output):
+    """One payer's claims in the window."""
+
+    payer: str
+    claims: int
+    paid: int
+    denied: int
+    other: int
+    denial_rate: float | None
+    billed: float
+    allowed: float
+    paid_amount: float
+    denied_billed: float
+    avg_days_to_decision: float | None
+    avg_days_to_payment: float | None
+
+
+class PayerSummary(Output):
+    """Per-payer totals in a window, largest payer first."""
+
+    start_date: date
+    end_date: date
+    payers: list[PayerRow]

@@ -1,14 +1,14 @@
-"""Uploads, claims, payer summary and dashboard models."""
+"""Uploads and claims models."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import Field, model_validator
 
-from common.web.models.common import Input, ListQuery, Outcome, Output
+from common.web.models.common import ListQuery, Outcome, Output
 
 UploadStatus = Literal[
     "received", "processing", "loaded", "partial", "rejected", "duplicate", "quarantined", "failed"
@@ -81,7 +81,7 @@ class UploadStats(Output):
     rejections_by_rule: dict[str, int]
 
 
-def _check_range(start: date | None, end: date | None, label: str) -> None:
+def check_range(start: date | None, end: date | None, label: str) -> None:
     if start and end:
         if start >= end:
             raise ValueError(f"{label}: the start must be before the end (ranges are [start, end))")
@@ -103,8 +103,8 @@ class ClaimsQuery(ListQuery):
 
     @model_validator(mode="after")
     def _ranges(self):
-        _check_range(self.submitted_from, self.submitted_to, "submitted")
-        _check_range(self.decided_from, self.decided_to, "decided")
+        check_range(self.submitted_from, self.submitted_to, "submitted")
+        check_range(self.decided_from, self.decided_to, "decided")
         return self
 
 
@@ -155,47 +155,3 @@ class ClaimList(Output):
 
     items: list[Claim]
     next_cursor: str | None
-
-
-class PayerSummaryQuery(Input):
-    """[start_date, end_date) on decision date; default: the 90 days up to today."""
-
-    start_date: date | None = None
-    end_date: date | None = None
-
-    @model_validator(mode="after")
-    def _range(self):
-        _check_range(self.start_date, self.end_date, "date range")
-        return self
-
-    def resolved(self, today: date) -> tuple[date, date]:
-        """The window with defaults applied: end = tomorrow (today included), start = end - 90."""
-        end = self.end_date or today + timedelta(days=1)
-        start = self.start_date or end - timedelta(days=90)
-        _check_range(start, end, "date range")
-        return start, end
-
-
-class PayerRow(Output):
-    """One payer's claims in the window."""
-
-    payer: str
-    claims: int
-    paid: int
-    denied: int
-    other: int
-    denial_rate: float | None
-    billed: float
-    allowed: float
-    paid_amount: float
-    denied_billed: float
-    avg_days_to_decision: float | None
-    avg_days_to_payment: float | None
-
-
-class PayerSummary(Output):
-    """Per-payer totals in a window, largest payer first."""
-
-    start_date: date
-    end_date: date
-    payers: list[PayerRow]
