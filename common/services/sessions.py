@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from common.db.schema import refresh_tokens, revoked_tokens, users
@@ -124,6 +124,8 @@ def logout(uow: UnitOfWork, codec, access_token: str | None, refresh_token: str 
                 .on_conflict_do_nothing(index_elements=["jti"])
             )
             record(conn, who["cus"], actor, "auth.token_revoked", "token", access["jti"])
+            # Revocations only matter until the token would have expired anyway.
+            conn.execute(delete(revoked_tokens).where(revoked_tokens.c.expires_at < func.now()))
         if fresh:
             family = conn.execute(
                 select(refresh_tokens.c.family_id).where(refresh_tokens.c.jti == fresh["jti"])
