@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from common.web.models.common import Input, Output
 
@@ -15,6 +15,14 @@ class RecomputeRequest(Input):
     """Recompute the caller's signals, optionally as of a past date (default: today)."""
 
     as_of: date | None = None
+
+    @field_validator("as_of")
+    @classmethod
+    def _plausible(cls, value: date | None) -> date | None:
+        tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+        if value is not None and not date(2000, 1, 1) <= value <= tomorrow:
+            raise ValueError("as_of must be between 2000-01-01 and tomorrow")
+        return value
 
 
 class RecomputeAccepted(Output):
