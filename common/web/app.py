@@ -120,7 +120,7 @@ def _render(ctx: Context, route: Route, result):
     rid = ctx.request_id
     if route.media:
         body, media, filename = result
-        return bytes_response(body, media, filename, rid)
+        return bytes_response(body, media, filename, rid, ctx.request.if_none_match)
     if route.response is None:
         return empty_response(rid)
     document, status = result if isinstance(result, tuple) else (result, route.status)

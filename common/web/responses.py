@@ -79,8 +79,13 @@ def empty_response(rid: str, status: int = 204) -> Response:
     return finish(Response(status=status), rid)
 
 
-def bytes_response(body: bytes, media: str, filename: str, rid: str) -> Response:
-    """A download (reports) as an attachment."""
-    response = Response(body, status=200, mimetype=media)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+def bytes_response(body: bytes, media: str, filename: str, rid: str, if_none_match=None):
+    """A download (reports) as an attachment, with an ETag like every GET."""
+    tag = hashlib.sha256(body).hexdigest()[:32]
+    if if_none_match and (if_none_match.contains(tag) or if_none_match.star_tag):
+        response = Response(status=304)
+    else:
+        response = Response(body, status=200, mimetype=media)
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(tag)
     return finish(response, rid, cache="private, no-cache")

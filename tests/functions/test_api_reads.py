@@ -139,6 +139,8 @@ def test_reports_list_and_download(w):
     assert response.status_code == 200 and response.data == b"a,b\n1,2\n"
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
+    cached = get(w, reports[0]["download_url"], headers={"If-None-Match": response.headers["ETag"]})
+    assert cached.status_code == 304
 
 
 def test_configuration_reads(w):
