@@ -114,8 +114,7 @@ def _baseline_rows_per_second(app, customer_id: str) -> float:
         conn.execute(
             text(
                 "ALTER TABLE bench_baseline ALTER customer_id DROP NOT NULL, "
-                "ALTER upload_id DROP NOT NULL, ALTER claim_key DROP NOT NULL, "
-                "ALTER content_hash DROP NOT NULL"
+                "ALTER upload_id DROP NOT NULL, ALTER claim_key DROP NOT NULL"
             )
         )
         cursor = conn.connection.driver_connection.cursor()

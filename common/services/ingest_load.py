@@ -186,11 +186,16 @@ class _StagedRows:
 
 
 def _keyed(record: tuple) -> tuple:
-    """Append claim_key and content_hash (row identity, SPEC 2.5) to a staged record."""
-    content = "\x1f".join("" if v is None else str(v) for v in record[1:])
-    content_hash = hashlib.md5(content.encode(), usedforsecurity=False).hexdigest()
+    """Append claim_key (row identity, SPEC 2.5) to a staged record.
+
+    claim_id when present; otherwise a hash of the normalised row, so only id-less rows pay
+    for hashing. Changes to a known claim are found by comparing columns in SQL.
+    """
     claim_id = record[1]
-    return (*record, f"id:{claim_id}" if claim_id else f"row:{content_hash}", content_hash)
+    if claim_id:
+        return (*record, "id:" + claim_id)
+    content = "\x1f".join("\x00" if v is None else str(v) for v in record[1:])
+    return (*record, "row:" + hashlib.sha256(content.encode()).hexdigest())
 
 
 def _merge(conn, params, totals, errors, warnings, thresholds, context):

@@ -14,6 +14,5 @@ CREATE TEMP TABLE claim_stage (
     paid_amount numeric(12, 2),
     denial_reason_code text,
     denial_reason_text text,
-    claim_key text NOT NULL,
-    content_hash text NOT NULL
+    claim_key text NOT NULL
 ) ON COMMIT DROP
