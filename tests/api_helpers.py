@@ -222,7 +222,6 @@ def _claim(cid, upload, n, payer, outcome, today):
         "billed_amount": 150,
         "allowed_amount": 100,
         "paid_amount": 100 if outcome == "PAID" else 0,
-        "content_hash": f"h{n}",
         "denial_reason_code": "CO-16" if outcome == "DENIED" else None,
     }
 

@@ -82,7 +82,6 @@ def test_a_new_upload_moves_the_watermark_and_the_rollup_follows(w):
                 billed_amount=220,
                 allowed_amount=150,
                 paid_amount=150,
-                content_hash="n",
             )
         )
     after = call(w.client, "GET", "/v1/payers/summary", w.a.tokens["viewer"]).json["payers"]
