@@ -108,7 +108,7 @@ def test_users_create_reads_the_password_from_stdin(cli_env):
 def test_a_200_mb_file_streams_with_flat_memory(cli_env, tmp_path):
     _run(["customers", "create", "big"], cli_env)
     path = tmp_path / "big.csv"
-    write_claims_csv(path, SynthOptions(rows=2_100_000, days=365, bad_rows=False))
+    write_claims_csv(path, SynthOptions(rows=2_400_000, days=365, bad_rows=False))
     assert path.stat().st_size > 200 * 2**20
     proc = subprocess.Popen(
         UPSTREAM + ["ingest", str(path), "--customer", "big", "--json"],
@@ -121,7 +121,7 @@ def test_a_200_mb_file_streams_with_flat_memory(cli_env, tmp_path):
     peak = _watch_peak_rss(proc.pid)
     out, _ = proc.communicate(timeout=900)
     assert proc.returncode == 0
-    assert json.loads(out)["rows_accepted"] == 2_100_000
+    assert json.loads(out)["rows_accepted"] == 2_400_000
     assert peak["rss"] < 300 * 2**20, f"peak RSS {peak['rss'] / 2**20:.0f} MiB"
 
 
