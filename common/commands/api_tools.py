@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 
 from common.commands.runtime import ready
+from common.services.auth_types import TOKEN_TYPE
 
 
 def register(sub) -> None:
@@ -40,7 +41,7 @@ def run_token(args) -> int:
     except Throttled as exc:
         print(f"upstream: {exc} (retry after {exc.retry_after}s)", file=sys.stderr)
         return 1
-    emit(args, asdict(pair) | {"token_type": "Bearer"}, pair.access_token)
+    emit(args, asdict(pair) | {"token_type": TOKEN_TYPE}, pair.access_token)
     return 0
 
 

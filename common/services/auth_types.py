@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+TOKEN_TYPE = "Bearer"  # noqa: S105  # nosec B105 - the OAuth token type, not a secret
 ACCESS_TTL_SECONDS = 15 * 60
 REFRESH_TTL_SECONDS = 7 * 24 * 3600
 ROLE_RANK = {"viewer": 0, "analyst": 1, "admin": 2, "owner": 3}

@@ -22,7 +22,8 @@ class Context:
     @property
     def customer_id(self) -> str:
         """The caller's tenant: only ever from the verified token."""
-        assert self.principal is not None, "route without auth asked for a tenant"
+        if self.principal is None:  # a routing bug, never a client error
+            raise RuntimeError("route without auth asked for a tenant")
         return self.principal.customer_id
 
     def tx(self):

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from common.db.schema import customers
 from common.services import auth, sessions
+from common.services.auth_types import TOKEN_TYPE
 from common.web.errors import unauthorized
 
 
 def _pair(pair) -> dict:
-    return asdict(pair) | {"token_type": "Bearer"}
+    return asdict(pair) | {"token_type": TOKEN_TYPE}
 
 
 def bearer_token(request) -> str | None:
