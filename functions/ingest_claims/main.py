@@ -15,7 +15,13 @@ def ingest_claims(cloud_event):
     try:
         event = object_event(cloud_event["type"], cloud_event.data)
     except BadMessage as exc:
-        record_bad_message(app.uow, "ingest_claims", "storage.finalized",
-                           cloud_event["id"], cloud_event.data, str(exc))
+        record_bad_message(
+            app.uow,
+            "ingest_claims",
+            "storage.finalized",
+            cloud_event["id"],
+            cloud_event.data,
+            str(exc),
+        )
         return
     app.ingestor().ingest(event)
