@@ -35,7 +35,7 @@ REASONS = ("CO-16", "CO-50", "CO-97", "PR-204", "CO-29")
 COLUMNS = (
     "customer_id, upload_id, claim_key, claim_id, payer, cpt, cpt_group, submitted_date, "
     "decided_date, payment_date, outcome, billed_amount, allowed_amount, paid_amount, "
-    "denial_reason_code, denial_reason_text, content_hash"
+    "denial_reason_code, denial_reason_text"
 )
 
 
@@ -199,7 +199,7 @@ def load(owner, customer_id: str, rows: list[dict]) -> int:
             [customer_id, upload_id, key, key, row["payer"], row["cpt"], row["cpt_group"],
              row["submitted_date"], row["decided_date"] or "", row["payment_date"] or "",
              row["outcome"], row["billed_amount"], row["allowed_amount"], row["paid_amount"],
-             row["denial_reason_code"] or "", row["denial_reason_text"] or "", key]
+             row["denial_reason_code"] or "", row["denial_reason_text"] or ""]
         )  # fmt: skip
     with owner.begin() as conn:
         conn.execute(

@@ -20,13 +20,13 @@ AS_OF = date(2026, 6, 1)
 
 CLAIMS = """
 INSERT INTO claims (customer_id, upload_id, claim_key, payer, cpt, cpt_group, submitted_date,
-                    decided_date, payment_date, outcome, billed_amount, paid_amount, content_hash)
+                    decided_date, payment_date, outcome, billed_amount, paid_amount)
 SELECT :cid, :upload, 'k' || g,
        (ARRAY['Aetna', 'Cigna', 'Humana', 'Medicare', 'UnitedHealthcare', 'BCBS'])[1 + mod(g, 6)],
        '99213', 'E&M', CAST(:start AS date) + mod(g, 180), CAST(:start AS date) + mod(g, 180) + 14,
        CASE WHEN mod(g, 10) <> 0 THEN CAST(:start AS date) + mod(g, 180) + 14 + mod(g, 7) END,
        CASE WHEN mod(g, 10) = 0 THEN 'DENIED' ELSE 'PAID' END, 150,
-       CASE WHEN mod(g, 10) <> 0 THEN 100 ELSE 0 END, md5(g::text)
+       CASE WHEN mod(g, 10) <> 0 THEN 100 ELSE 0 END
 FROM generate_series(1, 3000) AS g
 """
 
