@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import date, datetime
-from decimal import Decimal
-
 from common.commands.runtime import ready, table
+from common.domain.jsonable import plain
 from common.services.customers import CustomerError, get_customer
 from common.services.signals import PRODUCTS
 from common.services.signals.store import list_signals
@@ -51,7 +48,7 @@ def run(args) -> None:
 
 def signal_document(row: dict) -> dict:
     """One signal row as its JSON document: contract keys first, JSON-native values."""
-    return {k: _plain(row.get(k)) for k in CONTRACT_KEYS + EXTRA_KEYS}
+    return {k: plain(row.get(k)) for k in CONTRACT_KEYS + EXTRA_KEYS}
 
 
 def render(items: list[dict]) -> str:
@@ -61,13 +58,3 @@ def render(items: list[dict]) -> str:
     lines = [table(items, TABLE_COLUMNS), ""]
     lines += [f"- [{i['severity_label']}] {i['summary']}" for i in items]
     return "\n".join(lines)
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value

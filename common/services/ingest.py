@@ -2,41 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import Connection, select, update
 
 from common.bus.outbox import add_message
 from common.config import Thresholds
-from common.db.schema import audit_events, quarantined_objects, uploads
+from common.db.schema import uploads
 from common.db.uow import UnitOfWork
 from common.domain.csv_reader import inspect_bytes
 from common.domain.messages import ClaimsLoaded
 from common.services.customers import Customer, find_by_slug
 from common.services.ingest_load import LoadOutcome, load_file
+from common.services.ingest_records import (
+    QUARANTINE_PREFIX,
+    ObjectEvent,
+    finish_upload,
+    quarantine,
+    record_upload,
+)
 from common.storage.port import BlobStore
 from common.topology import CLAIMS_LOADED
 
 log = logging.getLogger(__name__)
 
-QUARANTINE_PREFIX = "quarantine/"
 TERMINAL = ("loaded", "partial", "rejected", "duplicate", "quarantined")
 OBJECT_RE = re.compile(r"^(?P<slug>[^/]+)/.+\.csv$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ObjectEvent:
-    """What a storage finalized event says about one object."""
-
-    bucket: str
-    name: str
-    generation: str
-    size: int | None = None
 
 
 class Ingestor:
@@ -69,7 +62,7 @@ class Ingestor:
                 if not match
                 else "unknown or inactive customer"
             )
-            return self._quarantine(event, customer, reason)
+            return quarantine(self.uow, self.store, event, customer, reason)
         upload_id = self._claim_upload(event, customer)
         try:
             report = self._process(event, customer, upload_id)
@@ -81,17 +74,7 @@ class Ingestor:
 
     def _claim_upload(self, event: ObjectEvent, customer: Customer) -> str:
         with self.uow.transaction(customer.id) as conn:
-            conn.execute(
-                pg_insert(uploads)
-                .values(
-                    customer_id=customer.id,
-                    object_name=event.name,
-                    generation=event.generation,
-                    status="received",
-                    size_bytes=event.size,
-                )
-                .on_conflict_do_nothing(constraint="uq_uploads_object_generation")
-            )
+            record_upload(conn, customer, event, status="received", size_bytes=event.size)
             return str(
                 conn.execute(
                     select(uploads.c.id).where(
@@ -135,7 +118,7 @@ class Ingestor:
                 "object_name": event.name,
                 "sha256": facts.sha256,
             }
-            self._finish(conn, customer, upload_id, outcome, report)
+            finish_upload(conn, customer, upload_id, outcome, report)
             if outcome.status in ("loaded", "partial"):
                 add_message(
                     conn,
@@ -172,40 +155,6 @@ class Ingestor:
             .limit(1)
         ).scalar()
 
-    @staticmethod
-    def _finish(conn, customer, upload_id, outcome: LoadOutcome, report: dict) -> None:
-        conn.execute(
-            update(uploads)
-            .where(uploads.c.id == upload_id)
-            .values(
-                status=outcome.status,
-                encoding=report.get("encoding"),
-                delimiter=report.get("delimiter"),
-                rows_total=report.get("rows_total", 0),
-                rows_accepted=report.get("rows_accepted", 0),
-                rows_rejected=report.get("rows_rejected", 0),
-                rows_warning=report.get("rows_warning", 0),
-                date_min=outcome.date_min,
-                date_max=outcome.date_max,
-                report=report,
-                error=None,
-                completed_at=datetime.now(UTC),
-            )
-        )
-        conn.execute(
-            insert(audit_events).values(
-                customer_id=customer.id,
-                actor="ingest",
-                action=f"upload.{outcome.status}",
-                target_type="upload",
-                target_id=upload_id,
-                details={
-                    "rows_accepted": report.get("rows_accepted", 0),
-                    "rows_rejected": report.get("rows_rejected", 0),
-                },
-            )
-        )
-
     def _mark_failed(self, customer: Customer, upload_id: str, exc: Exception) -> None:
         # Only the error class: a message could quote a claim value.
         log.error("upload failed", extra={"upload_id": upload_id, "error": exc.__class__.__name__})
@@ -219,40 +168,3 @@ class Ingestor:
                     completed_at=datetime.now(UTC),
                 )
             )
-
-    def _quarantine(self, event: ObjectEvent, customer: Customer | None, reason: str) -> dict:
-        target = QUARANTINE_PREFIX + event.name
-        with contextlib.suppress(FileNotFoundError):  # an earlier delivery moved it already
-            self.store.move(event.name, target)
-        with self.uow.transaction(customer.id if customer else None) as conn:
-            if customer is None:
-                conn.execute(
-                    pg_insert(quarantined_objects)
-                    .values(
-                        object_name=event.name,
-                        generation=event.generation,
-                        quarantine_name=target,
-                        reason=reason,
-                    )
-                    .on_conflict_do_nothing()
-                )
-            else:
-                conn.execute(
-                    pg_insert(uploads)
-                    .values(
-                        customer_id=customer.id,
-                        object_name=event.name,
-                        generation=event.generation,
-                        status="quarantined",
-                        error=reason,
-                        report={"reason": reason},
-                    )
-                    .on_conflict_do_nothing()
-                )
-        log.warning("object quarantined", extra={"object": event.name, "reason": reason})
-        return {
-            "status": "quarantined",
-            "reason": reason,
-            "quarantine_object": target,
-            "object_name": event.name,
-        }

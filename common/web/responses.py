@@ -6,10 +6,10 @@ import hashlib
 import json
 import re
 import uuid
-from datetime import date, datetime
-from decimal import Decimal
 
 from werkzeug.wrappers import Response
+
+from common.domain.jsonable import plain
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -30,13 +30,10 @@ def request_id(headers) -> str:
 
 
 def _default(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    raise TypeError(type(value).__name__)
+    converted = plain(value)
+    if converted is value:
+        raise TypeError(type(value).__name__)
+    return converted
 
 
 def dumps(document) -> bytes:
