@@ -6,6 +6,8 @@ on whichever Pub/Sub the client is pointed at (the fake, through PUBSUB_EMULATOR
 
 from __future__ import annotations
 
+PROJECT = "upstream-test"  # the Google Cloud project the Pub/Sub tests use
+
 
 def provision_topology(project_id: str, subscriptions=None) -> None:
     """Create every topology topic, dead-letter topic, subscription and `-dlq` pull subscription.

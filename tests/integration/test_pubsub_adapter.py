@@ -9,36 +9,9 @@ from google.api_core.exceptions import NotFound
 from common import topology
 from common.bus.pubsub import PubSubPublisher
 from common.domain.messages import ClaimsLoaded, encode
-from tests.fakes import provision_topology
-from tests.fakes.pubsub_server import running_pubsub_fake
+from tests.fakes import PROJECT
 
-PROJECT = "upstream-test"
 DRIFTWATCH = topology.subscription_named("signal-driftwatch-claims-loaded")
-
-
-@pytest.fixture
-def pubsub(monkeypatch):
-    """A fresh fake with the whole topology; the client finds it via PUBSUB_EMULATOR_HOST."""
-    with running_pubsub_fake() as host:
-        monkeypatch.setenv("PUBSUB_EMULATOR_HOST", host)
-        provision_topology(PROJECT)
-        yield host
-
-
-@pytest.fixture
-def publisher(pubsub):
-    publisher = PubSubPublisher(PROJECT, timeout_seconds=10)
-    yield publisher
-    publisher.close()
-
-
-@pytest.fixture
-def subscriber(pubsub):
-    from google.cloud import pubsub_v1
-
-    client = pubsub_v1.SubscriberClient()
-    yield client
-    client.close()
 
 
 def pull(subscriber, name: str, max_messages: int = 10):

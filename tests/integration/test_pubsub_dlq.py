@@ -3,41 +3,12 @@
 import pytest
 
 from common import topology
-from common.bus.pubsub import PubSubPublisher
 from common.bus.pubsub_dlq import PubSubDeadLetters
 from common.domain.messages import ClaimsLoaded, SignalsRaised, encode
-from tests.fakes import provision_topology
-from tests.fakes.pubsub_server import FakePubSub, running_pubsub_fake
+from tests.fakes import PROJECT
 
-PROJECT = "upstream-test"
 DRIFTWATCH = topology.subscription_named("signal-driftwatch-claims-loaded")
 DISPATCH = topology.subscription_named("alert-dispatch-signals-raised")
-
-
-@pytest.fixture
-def pubsub(monkeypatch):
-    """A fresh fake with the whole topology; the client finds it via PUBSUB_EMULATOR_HOST."""
-    fake = FakePubSub()
-    with running_pubsub_fake(fake) as host:
-        monkeypatch.setenv("PUBSUB_EMULATOR_HOST", host)
-        provision_topology(PROJECT)
-        yield fake
-
-
-@pytest.fixture
-def publisher(pubsub):
-    publisher = PubSubPublisher(PROJECT, timeout_seconds=10)
-    yield publisher
-    publisher.close()
-
-
-@pytest.fixture
-def subscriber(pubsub):
-    from google.cloud import pubsub_v1
-
-    client = pubsub_v1.SubscriberClient()
-    yield client
-    client.close()
 
 
 @pytest.fixture
