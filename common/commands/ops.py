@@ -33,7 +33,9 @@ def register(sub) -> None:
     a.add_argument("--json", action="store_true")
     a.set_defaults(handler=run_alerts)
     p = sub.add_parser("report", help="write the weekly report (PDF + CSV) to the reports store")
-    p.add_argument("--customer", required=True, metavar="SLUG")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--customer", metavar="SLUG")
+    which.add_argument("--all", action="store_true", help="every active customer (the schedule)")
     p.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_report)
@@ -137,17 +139,21 @@ def run_report(args) -> None:
     from common.services.reports import write_weekly_report
 
     app = ready()
-    customer = _customer(app, args.customer)
+    if args.all:
+        with app.uow.transaction() as conn:
+            targets = active_customers(conn)
+    else:
+        targets = [_customer(app, args.customer)]
     as_of = args.as_of or datetime.now(UTC).date()
-    rows = write_weekly_report(app.uow, app.reports_store, customer, as_of)
+    rows = [
+        {"customer": customer.slug}
+        | {k: str(v) if isinstance(v, date) else v for k, v in r.items() if k != "customer_id"}
+        for customer in targets
+        for r in write_weekly_report(app.uow, app.reports_store, customer, as_of)
+    ]
     where = app.settings.reports_dir if app.settings.is_local else app.settings.reports_bucket
-    doc = {
-        "customer": customer.slug,
-        "as_of": as_of.isoformat(),
-        "reports": [
-            {k: str(v) if isinstance(v, date) else v for k, v in r.items() if k != "customer_id"}
-            for r in rows
-        ],
-    }
+    doc = {"as_of": as_of.isoformat(), "reports": rows}
+    if not args.all:
+        doc["customer"] = targets[0].slug
     human = "\n".join(f"wrote {where}/{r['object_name']} ({r['size_bytes']:,} bytes)" for r in rows)
     emit(args, doc, human)

@@ -45,3 +45,16 @@ def test_alerts_lists_status_signal_and_delivery(app, acme, capsys):
     human = capsys.readouterr().out
     assert "delivery_status" in human and "Aetna" in human
     assert main(["alerts", "--customer", "nobody"]) == 2
+
+
+def test_report_all_writes_one_report_pair_per_active_customer(app, capsys):
+    create_customer(app.uow, "one")
+    create_customer(app.uow, "two")
+    assert main(["report", "--all", "--as-of", "2026-11-20", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert sorted((r["customer"], r["format"]) for r in doc["reports"]) == [
+        ("one", "csv"),
+        ("one", "pdf"),
+        ("two", "csv"),
+        ("two", "pdf"),
+    ]

@@ -39,7 +39,7 @@ variable "image" {
 variable "weekly_report_args" {
   type        = list(string)
   description = "Arguments to `python` in the report job."
-  default     = ["-m", "common.cli", "reports", "weekly"]
+  default     = ["-m", "common.cli", "report", "--all"]
 }
 
 variable "env" {
