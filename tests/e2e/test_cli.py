@@ -110,17 +110,19 @@ def test_a_200_mb_file_streams_with_flat_memory(cli_env, tmp_path):
     path = tmp_path / "big.csv"
     write_claims_csv(path, SynthOptions(rows=2_400_000, days=365, bad_rows=False))
     assert path.stat().st_size > 200 * 2**20
-    proc = subprocess.Popen(
-        UPSTREAM + ["ingest", str(path), "--customer", "big", "--json"],
-        env=cli_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=Path(__file__).resolve().parents[2],
-    )
-    peak = _watch_peak_rss(proc.pid)
-    out, _ = proc.communicate(timeout=900)
-    assert proc.returncode == 0
+    errors = tmp_path / "stderr.log"
+    with open(errors, "w") as stderr:
+        proc = subprocess.Popen(
+            UPSTREAM + ["ingest", str(path), "--customer", "big", "--json"],
+            env=cli_env,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        peak = _watch_peak_rss(proc.pid)
+        out, _ = proc.communicate(timeout=900)
+    assert proc.returncode == 0, errors.read_text()[-3000:]
     assert json.loads(out)["rows_accepted"] == 2_400_000
     assert peak["rss"] < 300 * 2**20, f"peak RSS {peak['rss'] / 2**20:.0f} MiB"
 
