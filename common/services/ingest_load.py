@@ -216,10 +216,12 @@ def _merge(conn, params, totals, errors, warnings, thresholds, context):
         .one()
     )
     updated = 0
-    if conn.execute(sql("ingest_customer_has_claims"), params).scalar():
+    has_claims = conn.execute(sql("ingest_customer_has_claims"), params).scalar()
+    if has_claims:
         conn.execute(sql("ingest_version_changed_claims"), params)
         updated = conn.execute(sql("ingest_update_changed_claims"), params).rowcount
-    new = conn.execute(sql("ingest_insert_new_claims"), params).rowcount
+    new = conn.execute(sql("ingest_insert_new_claims"), params | {"has_claims": has_claims})
+    new = new.rowcount
     claims_change = {
         "new_claims": new,
         "updated_claims": updated,

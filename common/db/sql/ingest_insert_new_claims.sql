@@ -8,6 +8,7 @@ SELECT :customer_id, :upload_id, s.claim_key, s.claim_id, s.payer, s.cpt, s.cpt_
        s.billed_amount, s.allowed_amount, s.paid_amount, s.denial_reason_code,
        s.denial_reason_text
 FROM claim_stage s
-WHERE NOT EXISTS (
+-- has_claims = false (a first upload) folds the anti-join away.
+WHERE NOT CAST(:has_claims AS boolean) OR NOT EXISTS (
     SELECT 1 FROM claims c WHERE c.customer_id = :customer_id AND c.claim_key = s.claim_key
 )
