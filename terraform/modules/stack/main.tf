@@ -18,6 +18,8 @@ locals {
     INBOX_BUCKET         = module.storage.inbox_bucket
     REPORTS_BUCKET       = module.storage.reports_bucket
     LOG_LEVEL            = var.log_level
+    # Cloud Run's front end appends the caller's address to X-Forwarded-For: trust one hop.
+    TRUSTED_PROXY_HOPS = "1"
     # Buildpacks put the repository at /workspace; functions import the `common` package from it.
     PYTHONPATH = "/workspace"
   }
@@ -50,6 +52,10 @@ locals {
       SECRET_ENCRYPTION_KEY = local.secrets["secret-encryption-key"]
     }
     alert_dispatch = {
+      SECRET_ENCRYPTION_KEY = local.secrets["secret-encryption-key"]
+    }
+    # The scheduled pass re-sends due webhook deliveries, which needs their secrets.
+    recompute_fanout = {
       SECRET_ENCRYPTION_KEY = local.secrets["secret-encryption-key"]
     }
   }
