@@ -39,12 +39,19 @@ class SignalsRaised:
     event_type: str = field(default="SignalsRaised", init=False)
 
 
+RECOMPUTE_SCOPES = ("signals", "deliveries")
+
+
 @dataclass(frozen=True)
 class RecomputeRequested:
-    """Recompute signals for one customer, or every active one when customer_id is None."""
+    """Recompute signals for one customer, or every active one when customer_id is None.
+
+    scope "deliveries" only sends due webhook retries (the every-minute schedule).
+    """
 
     customer_id: str | None = None
     as_of: date | None = None
+    scope: str = "signals"
     schema_version: int = 1
     event_type: str = field(default="RecomputeRequested", init=False)
 
@@ -86,6 +93,8 @@ def decode(data: bytes, expected: type | None = None) -> Any:
         if not f.init or f.name not in body:
             continue
         kwargs[f.name] = _coerce(f.name, body[f.name])
+    if kwargs.get("scope", "signals") not in RECOMPUTE_SCOPES:
+        raise BadMessage(f"unknown recompute scope {kwargs['scope']!r}")
     try:
         return cls(**kwargs)
     except TypeError as exc:

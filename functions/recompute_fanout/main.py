@@ -18,7 +18,8 @@ def recompute_fanout(cloud_event):
     app = container()
     try:
         message_id, message = pubsub_message(cloud_event, RecomputeRequested)
-        fan_out_recompute(app.uow, message_id, message, datetime.now(UTC).date())
+        if message.scope == "signals":
+            fan_out_recompute(app.uow, message_id, message, datetime.now(UTC).date())
     except BadMessage as exc:
         record_bad_message(
             app.uow,

@@ -96,3 +96,27 @@ def test_the_schedule_also_retries_due_webhook_deliveries(app, tenants, fanout_c
         assert post(fanout_client, RECOMPUTE_REQUESTED, RecomputeRequested()).status_code == 200
     assert [a["status_code"] for a in rows(owner, "SELECT * FROM webhook_attempts")] == [500, 200]
     assert rows(owner, "SELECT status FROM webhook_deliveries") == [{"status": "delivered"}]
+
+
+def test_the_deliveries_scope_retries_webhooks_without_recomputing(
+    app, tenants, fanout_client, owner
+):
+    acme = tenants[0]
+    with Receiver() as receiver:
+        create_webhook_endpoint(app.uow, acme.id, receiver.url, None, app.secret_box, True)
+        receiver.responses.append(500)
+        sid = add_signal(app, acme.id)
+        message = SignalsRaised(customer_id=acme.id, product="driftwatch", signal_ids=(sid,))
+        app.alerts.dispatch("m-1", message, now=datetime(2026, 6, 1, tzinfo=UTC))
+        request = RecomputeRequested(scope="deliveries")
+        assert post(fanout_client, RECOMPUTE_REQUESTED, request).status_code == 200
+    assert [a["status_code"] for a in rows(owner, "SELECT * FROM webhook_attempts")] == [500, 200]
+    assert rows(owner, "SELECT * FROM outbox WHERE topic = 'claims-loaded'") == []
+
+
+def test_an_unknown_scope_is_a_bad_message(tenants, fanout_client, owner):
+    assert (
+        post(fanout_client, RECOMPUTE_REQUESTED, RecomputeRequested(scope="all")).status_code == 200
+    )
+    [letter] = rows(owner, "SELECT * FROM dead_letters")
+    assert "scope" in letter["last_error"]

@@ -39,6 +39,35 @@ resource "google_cloud_scheduler_job" "daily_recompute" {
       customer_id    = null
       event_type     = "RecomputeRequested"
       schema_version = 1
+      scope          = "signals"
+    }))
+    attributes = {
+      event_type     = "RecomputeRequested"
+      schema_version = "1"
+    }
+  }
+
+  depends_on = [google_pubsub_topic_iam_member.recompute_publisher]
+}
+
+# Webhook retries are due 1, 2, 4, 8 and 16 minutes after a failed attempt (SPEC 4): a
+# deliveries-only request every minute runs the due-deliveries pass without recomputing.
+resource "google_cloud_scheduler_job" "webhook_retries" {
+  project     = var.project_id
+  region      = var.region
+  name        = "webhook-retries"
+  description = "RecomputeRequested(scope=deliveries): sends due webhook retries."
+  schedule    = var.webhook_retry_schedule
+  time_zone   = var.time_zone
+
+  pubsub_target {
+    topic_name = var.recompute_topic_id
+    data = base64encode(jsonencode({
+      as_of          = null
+      customer_id    = null
+      event_type     = "RecomputeRequested"
+      schema_version = 1
+      scope          = "deliveries"
     }))
     attributes = {
       event_type     = "RecomputeRequested"

@@ -19,6 +19,12 @@ variable "recompute_topic_id" {
   description = "Id of the `recompute-requested` topic."
 }
 
+variable "webhook_retry_schedule" {
+  type        = string
+  description = "Cron schedule of the due-webhook-deliveries pass (retries are due after 1-16 minutes)."
+  default     = "* * * * *"
+}
+
 variable "recompute_schedule" {
   type        = string
   description = "Cron schedule of the daily recompute."
