@@ -8,6 +8,7 @@ the same run, as a ratio.
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -98,10 +99,8 @@ def _tenant(app, rows: int, reuse: bool):
     """The bench tenant: reused when asked and present, else fresh and loaded by ingest."""
     slug = f"bench-signals-{rows}"
     if reuse:
-        try:
+        with contextlib.suppress(CustomerError):  # not there yet: load a fresh one
             return get_customer(app.uow, slug), None
-        except CustomerError:
-            pass
     else:
         slug += "-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     customer = create_customer(app.uow, slug)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 
@@ -12,14 +13,11 @@ from sqlalchemy import text
 def machine_info(engine=None) -> dict:
     """CPU model and count, memory, OS, Python and (when given an engine) Postgres version."""
     model = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
+    with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
     info = {
         "cpu_model": model,
         "cpu_count": os.cpu_count(),
