@@ -37,3 +37,5 @@ def configure_logging(level: str = "INFO") -> None:
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
     root.setLevel(level)
+    # Migration chatter on every command is noise for the person at the terminal.
+    logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -29,7 +29,8 @@ from common.topology import CLAIMS_LOADED
 log = logging.getLogger(__name__)
 
 TERMINAL = ("loaded", "partial", "rejected", "duplicate", "quarantined")
-OBJECT_RE = re.compile(r"^(?P<slug>[^/]+)/.+\.csv$", re.IGNORECASE)
+# SPEC names `.csv`; tab-separated exports often arrive as .tsv or .txt and are sniffed alike.
+CLAIM_FILE_RE = re.compile(r"/[^/]*[^/.][^/]*\.(csv|tsv|txt)$", re.IGNORECASE)
 
 
 class Ingestor:
@@ -53,15 +54,13 @@ class Ingestor:
         """Process one object exactly once per generation; return the upload report."""
         if event.name.startswith(QUARANTINE_PREFIX):
             return {"status": "ignored", "reason": "quarantine prefix", "object": event.name}
-        match = OBJECT_RE.match(event.name)
+        slug = event.name.split("/", 1)[0] if "/" in event.name else None
         with self.uow.transaction() as conn:
-            customer = find_by_slug(conn, match["slug"]) if match else None
+            customer = find_by_slug(conn, slug) if slug else None
         if customer is None or not customer.active:
-            reason = (
-                "object name is not <customer-slug>/<name>.csv"
-                if not match
-                else "unknown or inactive customer"
-            )
+            return quarantine(self.uow, self.store, event, customer, "unknown or inactive customer")
+        if not CLAIM_FILE_RE.search(event.name):
+            reason = "not a claim file: the name must end in .csv (or .tsv, .txt)"
             return quarantine(self.uow, self.store, event, customer, reason)
         upload_id = self._claim_upload(event, customer)
         try:

@@ -77,3 +77,16 @@ def test_unknown_customer_is_quarantined(app, owner):
     assert [b.name for b in app.inbox.list()] == ["quarantine/nobody/jan.csv"]
     assert count(owner, "quarantined_objects") == 1
     assert count(owner, "claims") == 0
+
+
+def test_a_tab_separated_txt_export_loads(app, acme, owner):
+    body = csv_bytes(*GOOD).replace(b",", b"\t")
+    response, _ = drop_and_fire(app, "acme/export.txt", body)
+    assert response.status_code == 200
+    assert latest_upload(owner)["status"] == "loaded"
+
+
+def test_other_file_types_are_quarantined(app, acme, owner):
+    drop_and_fire(app, "acme/claims.xlsx", b"PK\x03\x04")
+    assert [b.name for b in app.inbox.list()] == ["quarantine/acme/claims.xlsx"]
+    assert latest_upload(owner)["status"] == "quarantined"
