@@ -50,7 +50,7 @@ def parse_date(s: str) -> date:
     raise RowError("date.invalid")
 
 
-_MONEY = re.compile(r"(-)?\$?(-)?(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?")
+_MONEY = re.compile(r"(-)?\$?\s*(-)?(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?")
 _CENTS = Decimal("0.01")
 
 

@@ -222,3 +222,7 @@ def test_row_error_names_rule_and_column_only():
     error = RowError("date.invalid", "submitted_date")
     assert str(error) == "submitted_date: date.invalid"
     assert (error.rule, error.column) == ("date.invalid", "submitted_date")
+
+
+def test_money_allows_a_space_after_the_dollar_sign():
+    assert str(parse_money("$ 1,234.50")) == "1234.50"
