@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 
-from common.db.schema import alert_rules, audit_events, cpt_overrides, customers, payer_aliases
+from common.db.schema import alert_rules, cpt_overrides, customers, payer_aliases
 from common.db.uow import UnitOfWork, set_tenant
+from common.services.audit_trail import record
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
 DEFAULT_RULE_MIN_SEVERITY = 0.7
@@ -55,15 +56,7 @@ def create_customer(uow: UnitOfWork, slug: str, name: str | None = None) -> Cust
                 channels=[{"type": "email", "to": "owners"}, {"type": "webhook"}],
             )
         )
-        conn.execute(
-            insert(audit_events).values(
-                customer_id=customer.id,
-                actor="cli",
-                action="customer.created",
-                target_type="customer",
-                target_id=customer.id,
-            )
-        )
+        record(conn, customer.id, "cli", "customer.created", "customer", customer.id)
     return customer
 
 

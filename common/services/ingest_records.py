@@ -7,11 +7,12 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from common.db.schema import audit_events, quarantined_objects, uploads
+from common.db.schema import quarantined_objects, uploads
 from common.db.uow import UnitOfWork
+from common.services.audit_trail import record
 from common.services.customers import Customer
 from common.storage.port import BlobStore
 
@@ -50,18 +51,17 @@ def finish_upload(conn, customer, upload_id, outcome, report: dict) -> None:
             completed_at=datetime.now(UTC),
         )
     )
-    conn.execute(
-        insert(audit_events).values(
-            customer_id=customer.id,
-            actor="ingest",
-            action=f"upload.{outcome.status}",
-            target_type="upload",
-            target_id=upload_id,
-            details={
-                "rows_accepted": report.get("rows_accepted", 0),
-                "rows_rejected": report.get("rows_rejected", 0),
-            },
-        )
+    record(
+        conn,
+        customer.id,
+        "ingest",
+        f"upload.{outcome.status}",
+        "upload",
+        upload_id,
+        {
+            "rows_accepted": report.get("rows_accepted", 0),
+            "rows_rejected": report.get("rows_rejected", 0),
+        },
     )
 
 

@@ -7,9 +7,10 @@ import re
 from argon2 import PasswordHasher
 from sqlalchemy import insert, text
 
-from common.db.schema import audit_events, users
+from common.db.schema import users
 from common.db.schema.tenants import ROLES
 from common.db.uow import UnitOfWork
+from common.services.audit_trail import record
 from common.services.customers import Customer
 
 MIN_PASSWORD_LENGTH = 12
@@ -57,16 +58,7 @@ def create_user(
             .mappings()
             .one()
         )
-        conn.execute(
-            insert(audit_events).values(
-                customer_id=customer.id,
-                actor=actor,
-                action="user.created",
-                target_type="user",
-                target_id=str(row["id"]),
-                details={"role": role},
-            )
-        )
+        record(conn, customer.id, actor, "user.created", "user", row["id"], {"role": role})
     return {
         "id": str(row["id"]),
         "email": row["email"],

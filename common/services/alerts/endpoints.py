@@ -8,10 +8,10 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from common.db.schema import webhook_endpoints
 from common.db.uow import UnitOfWork
-from common.services.alerts.audit import audit
 from common.services.alerts.errors import AlertConfigError, NotFound
 from common.services.alerts.secrets import SecretBox, generate_secret
 from common.services.alerts.url_policy import Resolver, check_webhook_url, resolve_host
+from common.services.audit_trail import record
 
 MAX_DESCRIPTION = 500
 PUBLIC_COLUMNS = (
@@ -52,7 +52,7 @@ def create_webhook_endpoint(
             .mappings()
             .one()
         )
-        audit(
+        record(
             conn, customer_id, actor, "webhook.created", "webhook_endpoint", row["id"], {"url": url}
         )
     return endpoint_to_dict(row), secret
@@ -107,7 +107,7 @@ def update_webhook_endpoint(
             conn.execute(
                 update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id).values(clean)
             )
-        audit(conn, customer_id, actor, "webhook.updated", "webhook_endpoint", endpoint_id, clean)
+        record(conn, customer_id, actor, "webhook.updated", "webhook_endpoint", endpoint_id, clean)
         return endpoint_to_dict(_load(conn, endpoint_id))
 
 
@@ -123,7 +123,7 @@ def rotate_webhook_secret(
             .where(webhook_endpoints.c.id == endpoint_id)
             .values(secret_encrypted=box.encrypt(secret))
         )
-        audit(conn, customer_id, actor, "webhook.secret_rotated", "webhook_endpoint", endpoint_id)
+        record(conn, customer_id, actor, "webhook.secret_rotated", "webhook_endpoint", endpoint_id)
         return endpoint_to_dict(_load(conn, endpoint_id)), secret
 
 
@@ -134,7 +134,7 @@ def delete_webhook_endpoint(
     with uow.transaction(customer_id) as conn:
         row = _load(conn, endpoint_id)
         conn.execute(delete(webhook_endpoints).where(webhook_endpoints.c.id == row["id"]))
-        audit(
+        record(
             conn,
             customer_id,
             actor,

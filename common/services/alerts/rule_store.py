@@ -9,9 +9,9 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from common.db.schema import alert_rules, webhook_endpoints
 from common.db.uow import UnitOfWork
-from common.services.alerts.audit import audit
 from common.services.alerts.errors import AlertConfigError, NotFound
 from common.services.alerts.rules import clean_rule_fields
+from common.services.audit_trail import record
 
 DEFAULT_CHANNELS = [{"type": "email", "to": "owners"}]
 
@@ -29,7 +29,7 @@ def create_rule(uow: UnitOfWork, customer_id: str, fields: dict, actor: str = "a
             .mappings()
             .one()
         )
-        audit(
+        record(
             conn,
             customer_id,
             actor,
@@ -74,7 +74,7 @@ def update_rule(
         if clean:
             conn.execute(update(alert_rules).where(alert_rules.c.id == rule_id).values(**clean))
         row = _load(conn, rule_id)
-        audit(
+        record(
             conn, customer_id, actor, "alert_rule.updated", "alert_rule", rule_id, _json_safe(clean)
         )
     return rule_to_dict(row)
@@ -87,7 +87,7 @@ def delete_rule(uow: UnitOfWork, customer_id: str, rule_id: str, actor: str = "a
         if row["is_default"]:
             raise AlertConfigError("the default rule cannot be deleted; disable it instead")
         conn.execute(delete(alert_rules).where(alert_rules.c.id == rule_id))
-        audit(
+        record(
             conn,
             customer_id,
             actor,
