@@ -19,9 +19,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from common.commands.bench_ingest import _bench_group
 from common.commands.machine import machine_info
-from common.commands.runtime import ready
+from common.commands.runtime import bench_parsers, ready
 
 ENDPOINTS = ("/v1/dashboard", "/v1/payers/summary", "/v1/signals/driftwatch", "/v1/claims?limit=50")
 TARGET_P95_MS = 50.0
@@ -29,7 +28,7 @@ TARGET_P95_MS = 50.0
 
 def register(sub) -> None:
     """Add `bench api` to the shared bench group."""
-    p = _bench_group(sub).add_parser("api", help="latency of the HTTP API on N claims")
+    p = bench_parsers(sub).add_parser("api", help="latency of the HTTP API on N claims")
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--seconds", type=float, default=20.0, help="load per endpoint")
     p.add_argument("--clients", type=int, default=4, help="concurrent client processes")
@@ -68,15 +67,15 @@ def run(args) -> None:
 
 def _tenant_with_signals(app, rows: int, reuse: bool):
     """The claims tenant (shared loader of `bench signals`) and its products' signals."""
-    from common.commands.bench_signals import _tenant, _time_products
+    from common.commands.bench_signals import bench_tenant, time_products
     from common.db.schema import claims, signals
 
-    customer, load_seconds = _tenant(app, rows, reuse)
+    customer, load_seconds = bench_tenant(app, rows, reuse)
     with app.uow.transaction(customer.id) as conn:
         newest = conn.execute(select(func.max(claims.c.decided_date))).scalar_one()
         existing = conn.execute(select(func.count()).select_from(signals)).scalar_one()
     if not existing:
-        _time_products(app, customer.id, newest + timedelta(days=1))
+        time_products(app, customer.id, newest + timedelta(days=1))
     with app.uow.transaction(customer.id) as conn:
         count = conn.execute(select(func.count()).select_from(signals)).scalar_one()
     print(f"tenant {customer.slug}: {rows} claims, {count} signals", file=sys.stderr)

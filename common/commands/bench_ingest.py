@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from common.commands.machine import machine_info
-from common.commands.runtime import ready
+from common.commands.runtime import bench_parsers, ready
 from common.services.customers import create_customer
 from common.services.ingest import ObjectEvent
 from common.synth import SynthOptions, claim_rows, write_claims_csv
@@ -22,19 +22,11 @@ BASELINE_ROWS = 20_000
 
 def register(sub) -> None:
     """Add `bench ingest` (the bench group is shared with other benchmarks)."""
-    bench = _bench_group(sub)
+    bench = bench_parsers(sub)
     p = bench.add_parser("ingest", help="ingest N synthetic rows end to end")
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run)
-
-
-def _bench_group(sub):
-    """The `bench` subparser group, created once and shared by benchmark modules."""
-    if "bench" not in sub.choices:
-        parser = sub.add_parser("bench", help="benchmarks")
-        parser.set_defaults(bench_sub=parser.add_subparsers(dest="bench", required=True))
-    return sub.choices["bench"].get_default("bench_sub")
 
 
 def run(args) -> None:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from common.commands.bench_ingest import _bench_group
 from common.commands.bench_seed_style import seed_style_aggregates
 from common.commands.machine import machine_info
-from common.commands.runtime import ready
+from common.commands.runtime import bench_parsers, ready
 from common.db.engine import build_engine
 from common.db.schema import claims
 from common.domain.thresholds import DEFAULT_THRESHOLDS
@@ -36,7 +35,7 @@ TARGET_SECONDS = 1.5
 
 def register(sub) -> None:
     """Add `bench signals` to the shared bench group."""
-    p = _bench_group(sub).add_parser("signals", help="time the three products on N claims")
+    p = bench_parsers(sub).add_parser("signals", help="time the three products on N claims")
     p.add_argument("--rows", type=int, default=1_000_000)
     p.add_argument("--repeat", type=int, default=3, help="timed runs (median reported)")
     p.add_argument("--reuse", action="store_true", help="reuse a bench tenant of that size")
@@ -49,7 +48,7 @@ def run(args) -> None:
     from common.cli import emit
 
     app = ready()
-    customer, load_seconds = _tenant(app, args.rows, args.reuse)
+    customer, load_seconds = bench_tenant(app, args.rows, args.reuse)
     with app.uow.transaction(customer.id) as conn:
         newest = conn.execute(select(func.max(claims.c.decided_date))).scalar_one()
         count = conn.execute(select(func.count()).select_from(claims)).scalar_one()
@@ -58,10 +57,10 @@ def run(args) -> None:
     # Right after an upload the new rows are not yet in the visibility map: index-only scans
     # still visit the heap for them. Autovacuum sets it soon after an insert-heavy load.
     fresh = (
-        None if load_seconds is None else [_time_products(app, customer.id, as_of) for _ in repeat]
+        None if load_seconds is None else [time_products(app, customer.id, as_of) for _ in repeat]
     )
     visible = _vacuum(app)
-    settled = [_time_products(app, customer.id, as_of) for _ in repeat]
+    settled = [time_products(app, customer.id, as_of) for _ in repeat]
     seed_seconds, seed_rows = _time_seed_style(app, customer.id, as_of)
     summary = _summary(settled)
     result = {
@@ -95,7 +94,7 @@ def _summary(runs: list[dict]) -> dict:
     }
 
 
-def _tenant(app, rows: int, reuse: bool):
+def bench_tenant(app, rows: int, reuse: bool):
     """The bench tenant: reused when asked and present, else fresh and loaded by ingest."""
     slug = f"bench-signals-{rows}"
     if reuse:
@@ -152,7 +151,7 @@ def _as_owner(app, work):
         owner.dispose()
 
 
-def _time_products(app, customer_id: str, as_of) -> dict:
+def time_products(app, customer_id: str, as_of) -> dict:
     """One full run of each product (detect + idempotent store) in its own transaction."""
     timings = {}
     for product in PRODUCTS:
