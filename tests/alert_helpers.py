@@ -90,7 +90,7 @@ class Receiver:
                 self.end_headers()
 
             def log_message(self, *args):
-                pass
+                """Quiet: the test output is the assertions."""
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

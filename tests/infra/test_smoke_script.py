@@ -44,8 +44,8 @@ class Behaviour:
 
 def _handler(behaviour: Behaviour):
     class StandIn(BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep pytest output clean
-            pass
+        def log_message(self, *args):
+            """Quiet: keeps pytest output clean."""
 
         def _send(self, status: int, body: dict) -> None:
             data = json.dumps(body).encode()
