@@ -141,6 +141,7 @@ class Container:
             self.uow,
             self.inbox,
             self.settings.thresholds,
+            batch_rows=self.settings.ingest_batch_rows,
             after_commit=self.relay.flush,
             progress=progress,
         )

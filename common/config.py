@@ -47,6 +47,8 @@ class Settings:
     storage_emulator_host: str | None = None
     bus_max_attempts: int = 5
     bus_backoff_seconds: float = 0.05
+    # Rows per ingest batch: Postgres merges one batch while Python validates the next.
+    ingest_batch_rows: int = 100_000
     log_level: str = "INFO"
     jwt_keys: str | None = None  # "kid1:secret1,kid2:secret2"; first is the signing key
     jwt_issuer: str = "upstream"
@@ -95,6 +97,7 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
         storage_emulator_host=get("STORAGE_EMULATOR_HOST"),
         bus_max_attempts=int(get("BUS_MAX_ATTEMPTS", "5")),
         bus_backoff_seconds=float(get("BUS_BACKOFF_SECONDS", "0.05")),
+        ingest_batch_rows=int(get("INGEST_BATCH_ROWS", "100000")),
         log_level=get("LOG_LEVEL", "INFO"),
         jwt_keys=get("JWT_KEYS"),
         jwt_issuer=get("JWT_ISSUER", "upstream"),

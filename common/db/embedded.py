@@ -113,8 +113,10 @@ def ensure_server(home: Path) -> EmbeddedServer:
             f"-h 127.0.0.1 -p {port} -k '' -c fsync=off -c full_page_writes=off"
             " -c synchronous_commit=off -c max_connections=100"
             # A laptop-sized server: room for a million-claim upload without evicting
-            # dirty pages or checkpointing mid-load.
-            " -c shared_buffers=512MB -c work_mem=32MB -c maintenance_work_mem=256MB"
+            # dirty pages or checkpointing mid-load; a 100k-row ingest batch fits in
+            # temp_buffers, so the staging table never leaves memory.
+            " -c shared_buffers=512MB -c temp_buffers=64MB -c work_mem=32MB"
+            " -c maintenance_work_mem=256MB"
             " -c max_wal_size=8GB -c checkpoint_timeout=30min -c wal_level=minimal"
             " -c max_wal_senders=0",
         ],

@@ -41,10 +41,12 @@ class Ingestor:
         uow: UnitOfWork,
         store: BlobStore,
         thresholds: Thresholds,
+        batch_rows: int,
         after_commit=None,
         progress=None,
     ) -> None:
         self.uow = uow
+        self.batch_rows = batch_rows
         self.store = store
         self.thresholds = thresholds
         self.after_commit = after_commit or (lambda: None)
@@ -110,7 +112,14 @@ class Ingestor:
             else:
                 with self.store.open_read(event.name) as blob:
                     outcome = load_file(
-                        conn, customer, upload_id, blob, facts, self.thresholds, self.progress
+                        conn,
+                        customer,
+                        upload_id,
+                        blob,
+                        facts,
+                        self.thresholds,
+                        self.batch_rows,
+                        self.progress,
                     )
             report = outcome.report | {
                 "upload_id": upload_id,

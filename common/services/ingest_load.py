@@ -1,4 +1,4 @@
-"""Stream a claim file through the validator into a staging table, then merge it in SQL."""
+"""Stream a claim file through the validator into a staging table, merging it in batches."""
 
 from __future__ import annotations
 
@@ -17,8 +17,13 @@ from common.domain.claim_rows import RowValidator
 from common.domain.columns import map_header, missing_message
 from common.domain.csv_reader import open_csv_rows
 from common.services.customers import Customer, cpt_override_map, payer_alias_map
+from common.services.ingest_merge import BatchMerger
+from common.services.ingest_pipeline import ChunkPipeline
 from common.services.ingest_report import build_report
 from common.services.ingest_rows import CountingReader, StagedRows, Tally
+
+# COPY chunks (256 KiB each) the validating thread may run ahead of Postgres: ~16 MiB.
+PIPELINE_DEPTH_CHUNKS = 64
 
 
 @dataclass
@@ -75,6 +80,7 @@ def load_file(
     blob: BinaryIO,
     facts,
     thresholds: Thresholds,
+    batch_rows: int,
     progress=None,
 ) -> LoadOutcome:
     """Validate every row and load the accepted ones, all inside the caller's transaction."""
@@ -104,54 +110,64 @@ def load_file(
         money_max=thresholds.money_max,
     )
     errors, warnings = Tally(thresholds.rejection_samples), Tally(thresholds.rejection_samples)
+    params = {"customer_id": customer.id, "upload_id": upload_id}
+    history = _history(conn, params, thresholds)  # before this upload adds any claim
+    has_claims = conn.execute(sql("ingest_customer_has_claims"), params).scalar()
+    merger = BatchMerger(conn, params, has_claims, thresholds.rejection_samples)
     conn.execute(sql("ingest_create_stage"))
     conn.execute(sql("ingest_create_finding_stage"))
     with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings:
-        rows = StagedRows(source, validator, csv.writer(findings), errors, warnings)
-        # Streaming: Postgres parses and stores one chunk while Python validates the next.
-        copy_into(conn, "claim_stage", rows)
-        if rows.format_error:
+        rows = StagedRows(source, validator, csv.writer(findings), errors, warnings, batch_rows)
+        try:
+            with conn.begin_nested():
+                _stream(conn, rows, merger)
+        except _MalformedFile as exc:
             return LoadOutcome.rejected_whole(
-                "file.malformed", rows.format_error, columns=columns, **context
+                "file.malformed", str(exc), columns=columns, **context
             )
         copy_into(conn, "finding_stage", findings)
-    params = {"customer_id": customer.id, "upload_id": upload_id}
     conn.execute(sql("ingest_insert_findings"), params)
-    return _merge(
-        conn, params, rows.totals, errors, warnings, thresholds, {"columns": columns} | context
-    )
-
-
-def _merge(conn, params, totals, errors, warnings, thresholds, context):
-    for (row_number,) in conn.execute(sql("ingest_reject_duplicates"), params):
-        errors.add("duplicate.row", row_number)
-        totals["rows_rejected"] += 1
-    quality = dict(conn.execute(sql("ingest_stage_quality")).mappings().one())
-    history = dict(
-        conn.execute(
-            sql("ingest_history"),
-            params
-            | {
-                "rowcount_days": thresholds.anomaly_rowcount_days,
-                "mix_days": thresholds.anomaly_denial_mix_days,
-            },
-        )
-        .mappings()
-        .one()
-    )
-    updated = 0
-    has_claims = conn.execute(sql("ingest_customer_has_claims"), params).scalar()
-    if has_claims:
-        conn.execute(sql("ingest_version_changed_claims"), params)
-        updated = conn.execute(sql("ingest_update_changed_claims"), params).rowcount
-    new = conn.execute(sql("ingest_insert_new_claims"), params | {"has_claims": has_claims})
-    new = new.rowcount
+    errors.absorb(merger.duplicates)
+    totals = rows.totals
+    totals["rows_rejected"] += sum(merger.duplicates.counts.values())
+    quality = merger.quality
     claims_change = {
-        "new_claims": new,
-        "updated_claims": updated,
-        "unchanged_claims": quality["accepted"] - new - updated,
+        "new_claims": merger.new_claims,
+        "updated_claims": merger.updated_claims,
+        "unchanged_claims": quality["accepted"] - merger.new_claims - merger.updated_claims,
     }
     report = build_report(
-        totals, errors, warnings, quality, history, claims_change, thresholds, context
+        totals,
+        errors,
+        warnings,
+        quality,
+        history,
+        claims_change,
+        thresholds,
+        {"columns": columns} | context,
     )
     return LoadOutcome(report["status"], report, quality["date_min"], quality["date_max"])
+
+
+class _MalformedFile(Exception):
+    """Raised inside the load savepoint so that batches already merged are undone."""
+
+
+def _stream(conn: Connection, rows: StagedRows, merger: BatchMerger) -> None:
+    # Python validates batch N+1 on a worker thread while Postgres merges batch N; within a
+    # batch, Postgres parses one COPY chunk while Python validates the next.
+    with ChunkPipeline(rows, depth=PIPELINE_DEPTH_CHUNKS) as pipeline:
+        for batch in pipeline.batches():
+            copy_into(conn, "claim_stage", batch)
+            merger.merge(more=batch.more)
+    if rows.format_error:
+        raise _MalformedFile(rows.format_error)
+
+
+def _history(conn: Connection, params: dict, thresholds: Thresholds) -> dict:
+    """The customer's recent upload sizes and 90-day denial mix, for the anomaly checks."""
+    window = {
+        "rowcount_days": thresholds.anomaly_rowcount_days,
+        "mix_days": thresholds.anomaly_denial_mix_days,
+    }
+    return dict(conn.execute(sql("ingest_history"), params | window).mappings().one())

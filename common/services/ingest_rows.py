@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 from typing import BinaryIO
 
 from common.domain.csv_reader import CsvFormatError
+from common.services.ingest_pipeline import BATCH_END
 
 
 class Tally:
@@ -25,35 +26,53 @@ class Tally:
         if len(self.rows[rule]) < self.samples:
             self.rows[rule].append(row_number)
 
+    def absorb(self, other: Tally) -> None:
+        """Add another tally's counts and samples (kept in the order they were found)."""
+        self.counts.update(other.counts)
+        for rule, rows in other.rows.items():
+            room = self.samples - len(self.rows[rule])
+            self.rows[rule].extend(rows[: max(room, 0)])
+
 
 class StagedRows:
-    """Validated rows as CSV text chunks for COPY; rejections go to `findings`."""
+    """Validated rows as CSV text chunks for COPY, BATCH_END after every `batch_rows` accepted
+    rows and at the end (so there is always at least one batch); rejections go to `findings`.
+    """
 
     CHUNK_CHARS = 1 << 18
 
-    def __init__(self, source, validator, findings, errors, warnings) -> None:
+    def __init__(self, source, validator, findings, errors, warnings, batch_rows: int) -> None:
         self.source, self.validator, self.findings = source, validator, findings
         self.errors, self.warnings = errors, warnings
+        self.batch_rows = batch_rows
         self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_warning": 0}
         self.format_error: str | None = None
 
     def __iter__(self):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
+        in_batch = batches = 0
         try:
             for row_number, values in self.source:
                 record = self._accept(row_number, values)
-                if record is not None:
-                    writer.writerow(record)
-                    if buffer.tell() > self.CHUNK_CHARS:
-                        yield buffer.getvalue()
-                        buffer.seek(0)
-                        buffer.truncate()
+                if record is None:
+                    continue
+                writer.writerow(record)
+                in_batch += 1
+                if in_batch == self.batch_rows:
+                    yield buffer.getvalue()
+                    yield BATCH_END
+                    _empty(buffer)
+                    in_batch, batches = 0, batches + 1
+                elif buffer.tell() > self.CHUNK_CHARS:
+                    yield buffer.getvalue()
+                    _empty(buffer)
         except CsvFormatError as exc:
             self.format_error = str(exc)  # ends COPY cleanly; the caller rejects the file
-            return
         if buffer.tell():
             yield buffer.getvalue()
+        if in_batch or not batches:
+            yield BATCH_END
 
     def _accept(self, row_number: int, values: list[str]) -> tuple | None:
         totals = self.totals
@@ -71,6 +90,11 @@ class StagedRows:
                 self.warnings.add(rule, row_number)
                 self.findings.writerow((row_number, column, rule, "warning"))
         return _keyed(result.record)
+
+
+def _empty(buffer: io.StringIO) -> None:
+    buffer.seek(0)
+    buffer.truncate()
 
 
 def _keyed(record: tuple) -> tuple:

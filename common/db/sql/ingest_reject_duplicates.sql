@@ -1,4 +1,4 @@
--- A claim identity seen again later in the same file is rejected as duplicate.row.
+-- A claim identity seen again later in the same batch is rejected as duplicate.row.
 WITH repeated AS (
     SELECT claim_key FROM claim_stage GROUP BY claim_key HAVING count(*) > 1
 ), later AS (

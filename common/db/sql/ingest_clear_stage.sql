@@ -1,0 +1,1 @@
+TRUNCATE claim_stage

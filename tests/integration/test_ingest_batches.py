@@ -1,0 +1,134 @@
+"""Batched loading: a file loads the same however it is cut into batches (SPEC 2.5, 2.6)."""
+
+import dataclasses
+
+import pytest
+from sqlalchemy import text
+
+from common.bootstrap import Container
+from common.commands.ingest import ingest_file
+from common.services.customers import create_customer
+from tests.ingest_helpers import count, csv_bytes
+
+FIRST_UPLOAD = [
+    "A1,Aetna,99213,2026-01-05,2026-01-20,denied,,150.00,100.00,0,CO-50,Not necessary",
+    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "A1,Aetna,99213,2026-01-05,2026-01-20,paid,2026-01-25,151.00,100.00,100.00,,",
+    "A9,Aetna,99213,not-a-date,2026-01-20,paid,2026-01-25,150.00,100.00,100.00,,",
+    "A3,Cigna,99203,2026-01-07,,pending,,90.00,,,,",
+    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "A4,Cigna,99204,2026-01-08,2026-01-22,paid,2026-01-30,300.00,200.00,200.00,,",
+]
+RESEND = [
+    "A1,Aetna,99213,2026-01-05,2026-02-20,paid,2026-02-25,150.00,100.00,100.00,,",
+    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
+    # A repeat of row 2 whose first occurrence left A2 unchanged: still a duplicate.
+    "A2,Aetna,99214,2026-01-06,2026-01-21,denied,,220.00,150.00,0,CO-16,Missing info",
+    "A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
+    "A6,Humana,99214,2026-02-02,2026-02-11,denied,,220.00,130.00,0,CO-97,Bundled",
+]
+VOLATILE = ("upload_id", "object_name")
+
+
+def _load_both(app, slug, tmp_path) -> tuple[dict, dict, dict]:
+    customer = create_customer(app.uow, slug, slug)
+    reports = []
+    for name, rows in (("first.csv", FIRST_UPLOAD), ("resend.csv", RESEND)):
+        path = tmp_path / f"{slug}-{name}"
+        path.write_bytes(csv_bytes(*rows))
+        report = ingest_file(app, path, slug)
+        reports.append({k: v for k, v in report.items() if k not in VOLATILE})
+    return reports[0], reports[1], _tables(app, customer.id)
+
+
+def _tables(app, customer_id) -> dict:
+    queries = {
+        "claims": "SELECT claim_key, outcome, decided_date, paid_amount, denial_reason_code "
+        "FROM claims ORDER BY claim_key",
+        "versions": "SELECT claim_id, outcome FROM claim_versions ORDER BY claim_id",
+        "rejections": "SELECT u.object_name LIKE '%resend.csv', r.row_number, r.rule "
+        "FROM upload_rejections r JOIN uploads u ON u.id = r.upload_id ORDER BY 1, 2, 3",
+    }
+    with app.uow.transaction(customer_id) as conn:
+        return {name: conn.execute(text(sql)).all() for name, sql in queries.items()}
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 3])
+def test_a_file_loads_the_same_in_any_batch_size(app, settings, tmp_path, batch_rows):
+    whole = _load_both(app, "whole", tmp_path)
+    batched_app = Container(dataclasses.replace(settings, ingest_batch_rows=batch_rows))
+    try:
+        batched = _load_both(batched_app, f"batched-{batch_rows}", tmp_path)
+    finally:
+        batched_app.engine.dispose()
+    assert batched == whole
+
+
+def test_what_the_batched_loads_agree_on(app, tmp_path):
+    first, resend, tables = _load_both(app, "acme", tmp_path)
+    assert first["rejection_samples"]["duplicate.row"] == [3, 6]
+    assert (first["rows_accepted"], first["claims"]["new_claims"]) == (4, 4)
+    assert resend["rejection_samples"] == {"duplicate.row": [4, 5]}
+    assert resend["claims"] == {"new_claims": 2, "updated_claims": 1, "unchanged_claims": 1}
+    outcomes = {key: outcome for key, outcome, *_ in tables["claims"]}
+    assert outcomes == {
+        "id:A1": "PAID",
+        "id:A2": "PAID",  # the later denied repeat was rejected, not applied
+        "id:A3": "OTHER",
+        "id:A4": "PAID",
+        "id:A5": "PAID",
+        "id:A6": "DENIED",
+    }
+    assert tables["versions"] == [("A1", "DENIED")]
+
+
+@pytest.fixture
+def one_row_batches(settings):
+    container = Container(dataclasses.replace(settings, ingest_batch_rows=1))
+    yield container
+    container.engine.dispose()
+
+
+def test_a_crash_in_a_later_batch_leaves_nothing(one_row_batches, owner, tmp_path):
+    app = one_row_batches
+    create_customer(app.uow, "acme", "Acme")
+    with owner.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE FUNCTION fail_second_batch() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN IF EXISTS (SELECT 1 FROM claims) THEN "
+                "RAISE EXCEPTION 'injected crash'; END IF; RETURN NULL; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER crash BEFORE INSERT ON claims "
+                "FOR EACH STATEMENT EXECUTE FUNCTION fail_second_batch()"
+            )
+        )
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD))
+    try:
+        with pytest.raises(Exception, match="injected crash"):
+            ingest_file(app, path, "acme")
+    finally:
+        with owner.begin() as conn:
+            conn.execute(text("DROP TRIGGER crash ON claims"))
+            conn.execute(text("DROP FUNCTION fail_second_batch()"))
+    assert count(owner, "claims") == 0
+    with owner.connect() as conn:
+        assert conn.execute(text("SELECT status FROM uploads")).scalar() == "failed"
+
+
+def test_a_malformed_tail_undoes_the_batches_already_merged(one_row_batches, owner, tmp_path):
+    app = one_row_batches
+    create_customer(app.uow, "acme", "Acme")
+    giant_field = '"' + "x" * 200_000 + '"'
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD[:2], FIRST_UPLOAD[3], giant_field))
+    report = ingest_file(app, path, "acme")
+    assert report["status"] == "rejected"
+    assert report["rejections"] == {"file.malformed": 1}
+    assert count(owner, "claims") == 0
+    assert count(owner, "upload_rejections") == 0
