@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import functions_framework
@@ -58,3 +60,27 @@ def count(owner, table: str) -> int:
 def csv_bytes(*rows: str, header: str = HEADER, newline: str = "\n") -> bytes:
     """A CSV file from a header and rows."""
     return (newline.join((header, *rows)) + newline).encode()
+
+
+@contextmanager
+def claims_insert_fails_when(owner, condition: str) -> Iterator[None]:
+    """Inject a crash: every INSERT into claims raises 'injected crash' while `condition` holds."""
+    with owner.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE FUNCTION fail_load() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF {condition} THEN RAISE EXCEPTION 'injected crash'; END IF; RETURN NULL; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER crash BEFORE INSERT ON claims "
+                "FOR EACH STATEMENT EXECUTE FUNCTION fail_load()"
+            )
+        )
+    try:
+        yield
+    finally:
+        with owner.begin() as conn:
+            conn.execute(text("DROP TRIGGER crash ON claims"))
+            conn.execute(text("DROP FUNCTION fail_load()"))

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from common.bootstrap import Container
 from common.commands.ingest import ingest_file
 from common.services.customers import create_customer
-from tests.ingest_helpers import count, csv_bytes
+from tests.ingest_helpers import claims_insert_fails_when, count, csv_bytes
 
 FIRST_UPLOAD = [
     "A1,Aetna,99213,2026-01-05,2026-01-20,denied,,150.00,100.00,0,CO-50,Not necessary",
@@ -93,29 +93,13 @@ def one_row_batches(settings):
 def test_a_crash_in_a_later_batch_leaves_nothing(one_row_batches, owner, tmp_path):
     app = one_row_batches
     create_customer(app.uow, "acme", "Acme")
-    with owner.begin() as conn:
-        conn.execute(
-            text(
-                "CREATE FUNCTION fail_second_batch() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN IF EXISTS (SELECT 1 FROM claims) THEN "
-                "RAISE EXCEPTION 'injected crash'; END IF; RETURN NULL; END $$"
-            )
-        )
-        conn.execute(
-            text(
-                "CREATE TRIGGER crash BEFORE INSERT ON claims "
-                "FOR EACH STATEMENT EXECUTE FUNCTION fail_second_batch()"
-            )
-        )
     path = tmp_path / "claims.csv"
     path.write_bytes(csv_bytes(*FIRST_UPLOAD))
-    try:
-        with pytest.raises(Exception, match="injected crash"):
-            ingest_file(app, path, "acme")
-    finally:
-        with owner.begin() as conn:
-            conn.execute(text("DROP TRIGGER crash ON claims"))
-            conn.execute(text("DROP FUNCTION fail_second_batch()"))
+    with (
+        claims_insert_fails_when(owner, "EXISTS (SELECT 1 FROM claims)"),
+        pytest.raises(Exception, match="injected crash"),
+    ):
+        ingest_file(app, path, "acme")
     assert count(owner, "claims") == 0
     with owner.connect() as conn:
         assert conn.execute(text("SELECT status FROM uploads")).scalar() == "failed"

@@ -4,7 +4,7 @@ import pytest
 
 from common.commands.ingest import ingest_file
 from common.services.customers import create_customer
-from tests.ingest_helpers import HEADER, count, csv_bytes
+from tests.ingest_helpers import HEADER, claims_insert_fails_when, count, csv_bytes
 
 OK_ROW = "A1,Aetna,99213,2026-01-05,2026-01-20,paid,2026-01-25,150.00,100.00,100.00,,"
 
@@ -167,28 +167,13 @@ def test_crash_mid_load_leaves_nothing_and_can_be_retried(app, acme, owner, tmp_
 
     from common.services.ingest import ObjectEvent
 
-    with owner.begin() as conn:
-        conn.execute(
-            text(
-                "CREATE FUNCTION fail_load() RETURNS trigger LANGUAGE plpgsql AS "
-                "$$ BEGIN RAISE EXCEPTION 'injected crash'; END $$"
-            )
-        )
-        conn.execute(
-            text(
-                "CREATE TRIGGER crash BEFORE INSERT ON claims "
-                "FOR EACH STATEMENT EXECUTE FUNCTION fail_load()"
-            )
-        )
     blob = app.inbox.write("acme/crash.csv", csv_bytes(OK_ROW))
     event = ObjectEvent("inbox", blob.name, blob.generation, blob.size)
-    try:
-        with pytest.raises(Exception, match="injected crash"):
-            app.ingestor().ingest(event)
-    finally:
-        with owner.begin() as conn:
-            conn.execute(text("DROP TRIGGER crash ON claims"))
-            conn.execute(text("DROP FUNCTION fail_load()"))
+    with (
+        claims_insert_fails_when(owner, "true"),
+        pytest.raises(Exception, match="injected crash"),
+    ):
+        app.ingestor().ingest(event)
     assert count(owner, "claims") == 0
     with owner.connect() as conn:
         assert conn.execute(text("SELECT status FROM uploads")).scalar() == "failed"
