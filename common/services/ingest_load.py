@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from common.config import Thresholds
 from common.db.copy import copy_into
+from common.db.locks import hold_until_commit, ingest_lock_key
 from common.db.queries import sql
 from common.domain.claim_rows import RowValidator
 from common.domain.columns import map_header, missing_message
@@ -111,6 +112,9 @@ def load_file(
     )
     errors, warnings = Tally(thresholds.rejection_samples), Tally(thresholds.rejection_samples)
     params = {"customer_id": customer.id, "upload_id": upload_id}
+    # Batches of a concurrent upload of this customer must not interleave with ours: a
+    # repeat across our batches is told apart from a claim that upload loaded.
+    hold_until_commit(conn, ingest_lock_key(customer.id))
     history = _history(conn, params, thresholds)  # before this upload adds any claim
     has_claims = conn.execute(sql("ingest_customer_has_claims"), params).scalar()
     merger = BatchMerger(conn, params, has_claims, thresholds.rejection_samples)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, text
 
+from common.db.locks import hold_until_commit
 from common.db.queries import sql
 from common.db.schema import auth_throttle, rate_events
 
@@ -36,7 +37,7 @@ def login_keys(email: str, client_ip: str) -> list[str]:
 def lock_keys(conn: Connection, keys: list[str]) -> None:
     """Serialize concurrent attempts on the same keys until the transaction ends."""
     for key in sorted(keys):  # a fixed order: no deadlocks between two keys
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"), {"k": key})
+        hold_until_commit(conn, key)
 
 
 def login_retry_after(conn: Connection, keys: list[str], limit: Limit = LOGIN_FAILURES) -> int:

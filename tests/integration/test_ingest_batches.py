@@ -1,12 +1,16 @@
-"""Batched loading: a file loads the same however it is cut into batches (SPEC 2.5, 2.6)."""
+"""Batched loading: the same result however a file is cut into batches (SPEC 2.5, 2.6),
+and one customer's uploads load one at a time."""
 
 import dataclasses
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
 
 from common.bootstrap import Container
 from common.commands.ingest import ingest_file
+from common.db.locks import ingest_lock_key
 from common.services.customers import create_customer
 from tests.ingest_helpers import claims_insert_fails_when, count, csv_bytes
 
@@ -116,3 +120,32 @@ def test_a_malformed_tail_undoes_the_batches_already_merged(one_row_batches, own
     assert report["rejections"] == {"file.malformed": 1}
     assert count(owner, "claims") == 0
     assert count(owner, "upload_rejections") == 0
+
+
+def test_uploads_of_one_customer_load_one_at_a_time(app, owner, tmp_path):
+    customer = create_customer(app.uow, "acme", "Acme")
+    path = tmp_path / "claims.csv"
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD))
+    with owner.connect() as holder:
+        holder.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+            {"k": ingest_lock_key(customer.id)},
+        )
+        with ThreadPoolExecutor(1) as pool:
+            loading = pool.submit(ingest_file, app, path, "acme")
+            _wait_until_an_advisory_lock_is_awaited(owner, loading)
+            assert count(owner, "claims") == 0
+            holder.rollback()  # releases the lock; the upload goes on
+            assert loading.result()["status"] == "partial"
+    assert count(owner, "claims") == 4
+
+
+def _wait_until_an_advisory_lock_is_awaited(owner, loading) -> None:
+    waiting = text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+    deadline = time.monotonic() + 60  # a guard against hanging, not a timing assertion
+    while time.monotonic() < deadline and not loading.done():
+        with owner.connect() as conn:
+            if conn.execute(waiting).scalar_one():
+                return
+        time.sleep(0.01)
+    pytest.fail("the upload did not wait for the customer's ingest lock")

@@ -8,8 +8,9 @@ requests rebuild it once. It lives in Postgres, so every instance shares it.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, select
 
+from common.db.locks import hold_until_commit
 from common.db.queries import sql
 from common.db.schema import claim_rollup_state
 
@@ -17,10 +18,7 @@ from common.db.schema import claim_rollup_state
 def refresh_rollup(conn: Connection, customer_id: str) -> bool:
     """Rebuild the customer's rollup when it lags; True when it was rebuilt."""
     params = {"customer_id": customer_id}
-    conn.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-        {"k": f"claim-rollup:{customer_id}"},
-    )
+    hold_until_commit(conn, f"claim-rollup:{customer_id}")
     current = conn.execute(sql("api_rollup_watermark"), params).scalar_one()
     stored = conn.execute(
         select(claim_rollup_state.c.watermark).where(
