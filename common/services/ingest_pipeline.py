@@ -22,6 +22,32 @@ _PUT_POLL_SECONDS = 0.1
 _SWITCH_INTERVAL_SECONDS = 0.0005
 
 
+class _SwitchInterval:
+    """The short switch interval while any pipeline runs; the previous one after the last."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._users = 0
+        self._saved = 0.0
+
+    def acquire(self) -> None:
+        with self._lock:
+            if not self._users:
+                self._saved = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._saved, self.seconds))
+            self._users += 1
+
+    def release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if not self._users:
+                sys.setswitchinterval(self._saved)
+
+
+_short_switch_interval = _SwitchInterval(_SWITCH_INTERVAL_SECONDS)
+
+
 class _Failed:
     def __init__(self, exc: BaseException) -> None:
         self.exc = exc
@@ -55,15 +81,14 @@ class ChunkPipeline:
         self._worker = threading.Thread(target=self._produce, name="ingest-validate", daemon=True)
 
     def __enter__(self) -> ChunkPipeline:
-        self._switch_interval = sys.getswitchinterval()
-        sys.setswitchinterval(min(self._switch_interval, _SWITCH_INTERVAL_SECONDS))
+        _short_switch_interval.acquire()
         self._worker.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()  # a consumer that failed must not leave the worker blocked on put
         self._worker.join()
-        sys.setswitchinterval(self._switch_interval)
+        _short_switch_interval.release()
 
     def batches(self) -> Iterator[Batch]:
         """Each batch in order; the worker's exception, if any, is raised here."""

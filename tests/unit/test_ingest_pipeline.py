@@ -39,3 +39,15 @@ def test_a_failing_consumer_stops_the_worker_and_restores_the_switch_interval():
             raise RuntimeError("database went away")
     assert "ingest-validate" not in {t.name for t in threading.enumerate()}
     assert sys.getswitchinterval() == before
+
+
+def test_overlapping_pipelines_restore_the_switch_interval_once_both_end():
+    before = sys.getswitchinterval()
+    first = ChunkPipeline(["a", BATCH_END], depth=2)
+    second = ChunkPipeline(["b", BATCH_END], depth=2)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() < before
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
