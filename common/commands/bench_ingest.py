@@ -12,7 +12,7 @@ from pathlib import Path
 from common.commands.machine import machine_info
 from common.commands.runtime import bench_parsers, ready
 from common.db.uow import set_tenant
-from common.domain.values import cpt_group
+from common.domain.values import cpt_group, normalise_outcome
 from common.services.customers import create_customer
 from common.services.ingest import ObjectEvent
 from common.synth import SynthOptions, claim_rows, write_claims_csv
@@ -109,7 +109,7 @@ def _baseline_params(customer_id: str, upload_id: str, row: list[str]) -> tuple:
         submitted,
         decided or None,
         paid_on or None,
-        {"paid": "PAID", "denied": "DENIED"}.get(status, "OTHER"),
+        normalise_outcome(status)[0],
         billed,
         allowed,
         paid,

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from common.bootstrap import Container
 from common.commands.ingest import ingest_file
-from common.db.locks import ingest_lock_key
+from common.db.locks import hold_until_commit, ingest_lock_key
 from common.services.customers import create_customer
 from tests.ingest_helpers import claims_insert_fails_when, count, csv_bytes
 
@@ -127,10 +127,7 @@ def test_uploads_of_one_customer_load_one_at_a_time(app, owner, tmp_path):
     path = tmp_path / "claims.csv"
     path.write_bytes(csv_bytes(*FIRST_UPLOAD))
     with owner.connect() as holder:
-        holder.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
-            {"k": ingest_lock_key(customer.id)},
-        )
+        hold_until_commit(holder, ingest_lock_key(customer.id))
         with ThreadPoolExecutor(1) as pool:
             loading = pool.submit(ingest_file, app, path, "acme")
             _wait_until_an_advisory_lock_is_awaited(owner, loading)
