@@ -6,13 +6,13 @@ Exit codes: 0 success, 2 bad input, 1 failure.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 
 from common.commands import (
     admin,
     api_tools,
+    bench_api,
     bench_ingest,
     bench_signals,
     dlq,
@@ -21,29 +21,30 @@ from common.commands import (
     ops,
     signals,
 )
+from common.commands.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput
 
-EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class BadInput(Exception):
-    """The user's input is wrong (exit code 2)."""
+# Registration order is the order of `upstream --help` and of the shared `bench` group.
+COMMAND_GROUPS = (
+    local,
+    ingest,
+    admin,
+    dlq,
+    bench_ingest,
+    ops,
+    signals,
+    bench_signals,
+    api_tools,
+    bench_api,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The full command tree; each module adds its own subcommands."""
     parser = argparse.ArgumentParser(prog="upstream", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (local, ingest, admin, dlq, bench_ingest, ops, signals, bench_signals, api_tools):
+    for module in COMMAND_GROUPS:
         module.register(sub)
     return parser
-
-
-def emit(args, document, human=None) -> None:
-    """Print `document` as JSON with --json, else the human rendering (or JSON)."""
-    if getattr(args, "json", False) or human is None:
-        print(json.dumps(document, indent=2, default=str))
-    else:
-        print(human)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -61,7 +62,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run the importable module's main so `python -m common.cli` shares its exception classes.
-    from common.cli import main as _main
-
-    sys.exit(_main())
+    # BadInput lives in common.commands.output, so `python -m common.cli` (this file run as
+    # __main__) catches the same class the commands raise; no re-import of itself is needed.
+    sys.exit(main())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready
 from common.services.customers import CustomerError, create_customer, get_customer
 from common.services.users import UserError, create_user
@@ -35,8 +36,6 @@ def register(sub) -> None:
 
 def run_customers_create(args) -> None:
     """Create a tenant."""
-    from common.cli import BadInput, emit
-
     try:
         customer = create_customer(ready().uow, args.slug, args.name)
     except CustomerError as exc:
@@ -47,8 +46,6 @@ def run_customers_create(args) -> None:
 
 def run_users_create(args) -> None:
     """Create a user; the password comes from stdin (first line), never from argv."""
-    from common.cli import BadInput, emit
-
     password = sys.stdin.readline().rstrip("\r\n")
     app = ready()
     try:

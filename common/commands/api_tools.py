@@ -6,26 +6,23 @@ import json
 import sys
 from dataclasses import asdict
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready
 from common.services.auth_types import TOKEN_TYPE
 
 
 def register(sub) -> None:
-    """Add `token`, `openapi` and `bench api`."""
+    """Add `token` and `openapi`."""
     t = sub.add_parser("token", help="log in; the password is read from stdin")
     t.add_argument("--email", required=True)
     t.add_argument("--json", action="store_true", help="print the whole token response")
     t.set_defaults(handler=run_token)
     o = sub.add_parser("openapi", help="print the API's OpenAPI 3.1 document")
     o.set_defaults(handler=run_openapi)
-    from common.commands import bench_api
-
-    bench_api.register(sub)
 
 
 def run_token(args) -> int:
     """Exchange e-mail + password (stdin, first line) for tokens, like POST /v1/auth/token."""
-    from common.cli import BadInput, emit
     from common.services.auth import login
     from common.services.auth_types import AuthFailed, Throttled
 

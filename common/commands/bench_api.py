@@ -20,6 +20,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from common.commands.machine import machine_info
+from common.commands.output import emit
 from common.commands.runtime import bench_parsers, ready
 
 ENDPOINTS = ("/v1/dashboard", "/v1/payers/summary", "/v1/signals/driftwatch", "/v1/claims?limit=50")
@@ -39,8 +40,6 @@ def register(sub) -> None:
 
 def run(args) -> None:
     """Load, serve, measure, print."""
-    from common.cli import emit
-
     app = ready()
     customer, load_seconds, signal_count = _tenant_with_signals(app, args.rows, args.reuse)
     token = _viewer_token(app, customer)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from common.commands.machine import machine_info
+from common.commands.output import emit
 from common.commands.runtime import bench_parsers, ready
 from common.db.uow import set_tenant
 from common.domain.values import cpt_group, normalise_outcome
@@ -36,8 +37,6 @@ def register(sub) -> None:
 
 def run(args) -> None:
     """Generate, ingest through the function's code path, and compare with executemany."""
-    from common.cli import emit
-
     app = ready()
     slug = "bench-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:20]
     customer = create_customer(app.uow, slug)

@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 
 from common.commands.bench_seed_style import seed_style_aggregates
 from common.commands.machine import machine_info
+from common.commands.output import emit
 from common.commands.runtime import bench_parsers, ready
 from common.db.engine import build_engine
 from common.db.schema import claims
@@ -45,8 +46,6 @@ def register(sub) -> None:
 
 def run(args) -> None:
     """Load (or reuse) the tenant, time the products and the seed-style loops, print both."""
-    from common.cli import emit
-
     app = ready()
     customer, load_seconds = bench_tenant(app, args.rows, args.reuse)
     with app.uow.transaction(customer.id) as conn:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 
 
@@ -23,8 +24,6 @@ def register(sub) -> None:
 
 def run(args) -> int | None:
     """Dispatch to the backend's dead-letter store."""
-    from common.cli import BadInput, emit
-
     app = ready()
     store = app.dead_letters
     try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 from common.db.schema import signals
 from common.services.customers import CustomerError, get_customer
@@ -27,8 +28,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     """Put the file in the bucket as SLUG/<name>, ingest, fan out, print the report."""
-    from common.cli import BadInput, emit
-
     if not args.path.is_file():
         raise BadInput(f"no such file: {args.path}")
     app = ready()

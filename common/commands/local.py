@@ -10,6 +10,7 @@ from pathlib import Path
 
 from common.commands.ingest import ingest_file, render_report
 from common.commands.ops import ALERT_COLUMNS
+from common.commands.output import emit
 from common.commands.runtime import ready, table
 from common.commands.signals import render as render_signals
 from common.commands.signals import signal_document
@@ -36,8 +37,6 @@ def register(sub) -> None:
 
 def run_demo(args) -> int:
     """Embedded Postgres, demo tenant, synthetic file, full pipeline, printed results."""
-    from common.cli import emit
-
     app = ready()
     with contextlib.suppress(CustomerError):  # re-running the demo reuses its customer
         create_customer(app.uow, DEMO_SLUG, "Demo Medical Group")

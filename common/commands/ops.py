@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 from common.db.queries import sql
 from common.db.schema import dead_letters
@@ -49,8 +50,6 @@ def _iso_date(value: str) -> date:
 
 
 def _customer(app, slug: str):
-    from common.cli import BadInput
-
     try:
         return get_customer(app.uow, slug)
     except CustomerError as exc:
@@ -60,7 +59,6 @@ def _customer(app, slug: str):
 def run_recompute(args) -> int:
     """Publish RecomputeRequested; locally drain the bus and count what it produced."""
     from common.bus.outbox import add_message
-    from common.cli import emit
     from common.domain.messages import RecomputeRequested
     from common.topology import RECOMPUTE_REQUESTED
 
@@ -123,7 +121,6 @@ def _render_recompute(doc: dict) -> str:
 
 def run_alerts(args) -> None:
     """List a customer's alerts."""
-    from common.cli import emit
     from common.services.alerts.listing import list_alerts
 
     app = ready()
@@ -135,7 +132,6 @@ def run_alerts(args) -> None:
 
 def run_report(args) -> None:
     """Write the weekly report and say where it went."""
-    from common.cli import emit
     from common.services.reports import write_weekly_report
 
     app = ready()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 from common.domain.jsonable import plain
 from common.services.customers import CustomerError, get_customer
@@ -33,8 +34,6 @@ def register(sub) -> None:
 
 def run(args) -> None:
     """Print the customer's signals (row-level security scopes the query to the tenant)."""
-    from common.cli import BadInput, emit
-
     app = ready()
     try:
         customer = get_customer(app.uow, args.customer)
