@@ -45,8 +45,9 @@ def run_token(args) -> int:
 def openapi_text() -> str:
     """The OpenAPI document exactly as docs/openapi.json holds it."""
     from common.web.openapi import document
+    from common.web.routes import route_table
 
-    return json.dumps(document(), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json.dumps(document(route_table()), indent=2, sort_keys=False, ensure_ascii=False) + "\n"
 
 
 def run_openapi(args) -> None:

@@ -47,7 +47,7 @@ def dispatch(app, request):
     """Answer one request; never raises."""
     rid = request_id(request.headers)
     started = time.perf_counter()
-    ctx = Context(app, request, rid)
+    ctx = Context(app, request, rid, routes=route_table())
     template = None
     try:
         route, params = router().match(request.method, request.path)

@@ -1,4 +1,4 @@
-"""What a handler gets: the container, the request, its id and the authenticated caller."""
+"""What a handler gets: the container, the request, its id, the caller and the route table."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ class Context:
     request_id: str
     principal: Principal | None = None
     conn: object = None  # the request's tenant transaction, once authenticated
+    # The table the request was routed by; the OpenAPI handler documents it (handlers cannot
+    # import the route table: it imports them).
+    routes: tuple = ()
 
     @property
     def customer_id(self) -> str:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import copy
 import re
-from functools import cache
+from collections.abc import Sequence
 
 from pydantic.json_schema import models_json_schema
 
 from common.web.models.common import ErrorResponse
-from common.web.routes import route_table
 from common.web.routing import PARAM_KINDS, Route
 
 REF = "#/components/schemas/{model}"
@@ -113,10 +112,21 @@ def _responses(route: Route, refs: dict) -> dict:
     return responses
 
 
-@cache
-def document() -> dict:
-    """The whole OpenAPI 3.1 document."""
-    routes = route_table()
+# Route holds a dict, so a route table cannot key functools.cache; it is keyed by identity
+# instead (route_table() returns the same tuple every call). The table is kept beside its
+# document so its id cannot be reused by another object.
+_documents: dict[int, tuple[Sequence[Route], dict]] = {}
+
+
+def document(routes: Sequence[Route]) -> dict:
+    """The whole OpenAPI 3.1 document of `routes`, built once per route table."""
+    built = _documents.get(id(routes))
+    if built is None or built[0] is not routes:
+        built = _documents[id(routes)] = (routes, _document(routes))
+    return built[1]
+
+
+def _document(routes: Sequence[Route]) -> dict:
     pairs = {(ErrorResponse, "serialization")}
     for route in routes:
         if route.body:

@@ -7,6 +7,7 @@ import logging
 from sqlalchemy import text
 
 from common.services.recompute_requests import request_recompute
+from common.web.openapi import document
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,4 @@ def health(ctx):
 
 def openapi_document(ctx):
     """This API's OpenAPI 3.1 document."""
-    from common.web.openapi import document
-
-    return document()
+    return document(ctx.routes)
