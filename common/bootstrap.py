@@ -135,7 +135,7 @@ class Container:
 
     def ingestor(self, progress=None):
         """The ingest use case wired to this backend."""
-        from common.services.ingest import Ingestor
+        from common.services.ingest.ingestor import Ingestor
 
         return Ingestor(
             self.uow,

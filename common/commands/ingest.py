@@ -13,6 +13,7 @@ from common.commands.runtime import ready, table
 from common.db.schema import signals
 from common.services.customers import CustomerError, get_customer
 from common.services.ingest import ObjectEvent
+from common.services.ingest.report import UploadReport
 
 BAD_STATUSES = ("rejected", "quarantined")
 
@@ -48,14 +49,15 @@ def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict
     )
     bar = _progress_bar(info.size) if show_progress and sys.stderr.isatty() else None
     try:
-        report = app.ingestor(progress=bar.update if bar else None).ingest(event)
+        report: UploadReport = app.ingestor(progress=bar.update if bar else None).ingest_report(
+            event
+        )
     finally:
         if bar:
             bar.close()
     if app.settings.is_local:
         app.bus.drain()
-    report["signals_created"] = _signals_since(app, slug, started)
-    return _contract_order(report)
+    return report.but(signals_created=_signals_since(app, slug, started)).as_dict()
 
 
 def _signals_since(app, slug: str, started: datetime) -> int:
@@ -73,28 +75,6 @@ def _progress_bar(total: int):
     from tqdm import tqdm
 
     return tqdm(total=total, unit="B", unit_scale=True, desc="ingest", file=sys.stderr)
-
-
-CONTRACT_KEYS = (
-    "upload_id",
-    "status",
-    "rows_total",
-    "rows_accepted",
-    "rows_rejected",
-    "rows_warning",
-    "rejections",
-    "date_min",
-    "date_max",
-    "signals_created",
-)
-
-
-def _contract_order(report: dict) -> dict:
-    ordered = {k: report.get(k) for k in CONTRACT_KEYS}
-    ordered["rejections"] = ordered["rejections"] or {}
-    for key in ("rows_total", "rows_accepted", "rows_rejected", "rows_warning"):
-        ordered[key] = ordered[key] or 0
-    return ordered | {k: v for k, v in report.items() if k not in ordered}
 
 
 def render_report(report: dict) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 from operator import itemgetter
 
-from common.domain import phi
+from common.domain import phi, rules
 from common.domain.columns import HeaderMap
 from common.domain.values import (
     RowError,
@@ -37,7 +37,7 @@ FIELDS = (
 )  # fmt: skip
 DATE_FLOOR = "2000-01-01"
 _CACHE_LIMIT = 50_000  # per column; cleared when full so memory stays flat on unique values
-_UNKNOWN_OUTCOME = (("outcome", "outcome.unknown"),)
+_UNKNOWN_OUTCOME = (("outcome", rules.OUTCOME_UNKNOWN),)
 _NO_ERRORS = (None,) * len(FIELDS)
 
 
@@ -105,7 +105,7 @@ class RowValidator:
             values
         )
         cid = cid.strip() or None
-        cid_err = "phi.ssn" if cid and "-" in cid and phi.scan(cid, phi.CLAIM_ID) else None
+        cid_err = rules.PHI_SSN if cid and "-" in cid and phi.scan(cid, phi.CLAIM_ID) else None
         payer, payer_err = self._payer_hit(payer) or self._payer(payer)
         cpt, cpt_err = self._cpt_hit(cpt) or self._cpt(cpt)
         sub, sub_err = self._date_hit(sub) or self._date(sub)
@@ -118,14 +118,14 @@ class RowValidator:
         code, code_err = self._text_hit(code) or self._text(code)
         text, text_err = self._text_hit(text) or self._text(text)
         if sub is None and not sub_err:
-            sub_err = "required.submitted_date"
+            sub_err = rules.REQUIRED_SUBMITTED_DATE
         if dec is None:
             if outcome is not None and outcome != "OTHER" and not dec_err:
-                dec_err = "required.decided_date"
+                dec_err = rules.REQUIRED_DECIDED_DATE
         elif sub is not None and sub > dec and not dec_err:
-            dec_err = "date.order"
+            dec_err = rules.DATE_ORDER
         if pay is not None and not pay_err and (dec or sub) and (dec or sub) > pay:
-            pay_err = "date.order"
+            pay_err = rules.DATE_ORDER
         errors = (
             cid_err, payer_err, cpt_err, sub_err, dec_err, pay_err, out_err,
             billed_err, allowed_err, paid_err, code_err, text_err,
@@ -143,7 +143,7 @@ class RowValidator:
     def _payer(self, raw: str) -> tuple:
         name = normalise_payer(raw)
         if not name:
-            result = (None, "required.payer")
+            result = (None, rules.REQUIRED_PAYER)
         elif rule := phi.scan(name, phi.PAYER):
             result = (None, rule)
         else:
@@ -152,7 +152,7 @@ class RowValidator:
 
     def _cpt(self, raw: str) -> tuple:
         if not raw.strip():
-            return _remember(self._cpts, raw, (None, "required.cpt"))
+            return _remember(self._cpts, raw, (None, rules.REQUIRED_CPT))
         try:
             code, modifiers = parse_cpt(raw)
             result = ((code, modifiers, cpt_group(code, self._overrides)), None)
@@ -168,14 +168,14 @@ class RowValidator:
         except RowError as exc:
             return _remember(self._dates, raw, (None, phi.scan(raw) or exc.rule))
         if iso < DATE_FLOOR:
-            return _remember(self._dates, raw, (None, "date.invalid"))
+            return _remember(self._dates, raw, (None, rules.DATE_INVALID))
         if iso > self._latest:
-            return _remember(self._dates, raw, (None, "date.future"))
+            return _remember(self._dates, raw, (None, rules.DATE_FUTURE))
         return _remember(self._dates, raw, (iso, None))
 
     def _outcome(self, raw: str) -> tuple:
         if not raw.strip():
-            return _remember(self._outcomes, raw, (None, "required.outcome", False))
+            return _remember(self._outcomes, raw, (None, rules.REQUIRED_OUTCOME, False))
         outcome, unknown = normalise_outcome(raw)
         rule = phi.scan(raw) if unknown else None
         result = (None, rule, False) if rule else (outcome, None, unknown)

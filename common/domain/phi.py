@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from common.domain import rules
+
 # A scan "kind" says which checks a column gets: claim ids identify the claim, not the patient,
 # so they only get the SSN shape; the payer column also gets the person-name check.
 CLAIM_ID, PAYER, TEXT, DOB = "claim_id", "payer", "text", "dob"
@@ -73,17 +75,17 @@ _ORG_WORDS = frozenset(_ORG_WORDS_TEXT.split())
 def scan(value: str, kind: str = TEXT) -> str | None:
     """The first PHI rule `value` breaks in a column of this kind, or None."""
     if kind == CLAIM_ID:
-        return "phi.ssn" if "-" in value and _SSN_DASHED.search(value) else None
+        return rules.PHI_SSN if "-" in value and _SSN_DASHED.search(value) else None
     return _scan_cached(value, kind)
 
 
 @lru_cache(maxsize=1 << 16)
 def _scan_cached(value: str, kind: str) -> str | None:
     if kind == DOB:
-        return "phi.dob" if _DATE_SHAPE.search(value) else None
+        return rules.PHI_DOB if _DATE_SHAPE.search(value) else None
     rule = _identifiers(value)
     if rule is None and kind == PAYER and looks_like_person(value):
-        return "phi.person_name"
+        return rules.PHI_PERSON_NAME
     return rule
 
 
@@ -91,14 +93,14 @@ def _identifiers(value: str) -> str | None:
     # Most specific label first: "MRN 123456789" is an MRN, not an SSN.
     lowered = value.lower()
     if ("mr" in lowered or "medical record" in lowered) and _MRN.search(value):
-        return "phi.mrn"
+        return rules.PHI_MRN
     if "@" in value and _EMAIL.search(value):
-        return "phi.email"
+        return rules.PHI_EMAIL
     digits = len(value) - len(value.translate(_DIGITS))
     if digits >= 9 and (_SSN_DASHED.search(value) or _SSN_BARE.search(value)):
-        return "phi.ssn"
+        return rules.PHI_SSN
     if digits >= 10 and _PHONE.search(value):
-        return "phi.phone"
+        return rules.PHI_PHONE
     return None
 
 

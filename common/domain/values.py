@@ -13,6 +13,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from common.domain import rules
+
 _CACHE = 1 << 16  # bounded: memory must not grow with file size
 
 
@@ -47,7 +49,7 @@ def parse_date(s: str) -> date:
                 return date(int(parts[y]), int(parts[m]), int(parts[d]))
             except ValueError:
                 break  # 2026-02-30 matches a shape but is no date
-    raise RowError("date.invalid")
+    raise RowError(rules.DATE_INVALID)
 
 
 _MONEY = re.compile(r"(-)?\$?\s*(-)?(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?")
@@ -65,18 +67,18 @@ def parse_money(s: str, limit: Decimal | float | int = 10_000_000) -> Decimal | 
         text = text[1:-1].strip()
     match = _MONEY.fullmatch(text)
     if not match or not (match[3] or match[4]):
-        raise RowError("money.invalid")
+        raise RowError(rules.MONEY_INVALID)
     whole, fraction = match[3].replace(",", "") or "0", match[4] or ""
     if fraction[2:].strip("0"):
-        raise RowError("money.invalid")  # sub-cent amounts: refuse rather than round silently
+        raise RowError(rules.MONEY_INVALID)  # sub-cent amounts: refuse rather than round silently
     try:
         amount = Decimal(f"{whole}.{fraction[:2] or '0'}").quantize(_CENTS)
     except InvalidOperation:
-        raise RowError("money.invalid") from None
+        raise RowError(rules.MONEY_INVALID) from None
     if (negative or match[1] or match[2]) and amount:
-        raise RowError("money.negative")
+        raise RowError(rules.MONEY_NEGATIVE)
     if amount > Decimal(str(limit)):
-        raise RowError("money.invalid")
+        raise RowError(rules.MONEY_INVALID)
     return amount
 
 
@@ -124,10 +126,10 @@ def parse_cpt(s: str) -> tuple[str, str | None]:
     text = s.strip().upper()
     code, rest = text[:5], text[5:]
     if not _CPT.fullmatch(code) or (rest and rest[0] not in "- "):
-        raise RowError("cpt.invalid")
+        raise RowError(rules.CPT_INVALID)
     modifiers = [m for m in _MODIFIER_SPLIT.split(rest) if m]
     if not all(_MODIFIER.fullmatch(m) for m in modifiers):
-        raise RowError("cpt.invalid")
+        raise RowError(rules.CPT_INVALID)
     return code, ",".join(modifiers) or None
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
+from common.services.ingest.event import FINALIZED
 from common.storage.port import BlobInfo
-
-FINALIZED = "google.cloud.storage.object.v1.finalized"
 
 
 def finalized_event(bucket: str, blob: BlobInfo) -> tuple[dict, dict]:

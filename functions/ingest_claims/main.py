@@ -5,7 +5,7 @@ import functions_framework
 from common.bootstrap import container
 from common.domain.messages import BadMessage
 from common.services.bad_messages import record_bad_message
-from common.services.ingest_event import object_event
+from common.services.ingest import object_event
 
 
 @functions_framework.cloud_event

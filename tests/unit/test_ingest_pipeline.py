@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from common.services.ingest_pipeline import BATCH_END, ChunkPipeline
+from common.services.ingest.pipeline import BATCH_END, ChunkPipeline
 
 
 def test_batches_arrive_in_order_and_know_whether_more_follow():

@@ -1,11 +1,13 @@
-"""The upload quality report: counts, samples, quality metrics and anomalies (SPEC 2.6)."""
+"""Quality metrics and anomalies of one upload (SPEC 2.6): pure functions of its counts."""
 
 from __future__ import annotations
 
 import statistics
 from datetime import date
+from typing import TYPE_CHECKING
 
-from common.config import Thresholds
+if TYPE_CHECKING:
+    from common.config import Thresholds
 
 # optional field → (missing-count column, denominator column in the quality row)
 MISSING_FIELDS = {
@@ -18,54 +20,14 @@ MISSING_FIELDS = {
 }
 
 
-def build_report(
-    totals: dict,
-    errors,
-    warnings,
-    quality: dict,
-    history: dict,
-    claims_change: dict,
-    thresholds: Thresholds,
-    context: dict,
-) -> dict:
-    """Assemble the JSON report stored on the upload and printed by `upstream ingest`."""
-    accepted = quality["accepted"]
-    rows_total = totals["rows_total"]
-    if accepted == 0:
-        status = "rejected"
-    elif totals["rows_rejected"]:
-        status = "partial"
-    else:
-        status = "loaded"
-    report = {
-        "status": status,
-        "rows_total": rows_total,
-        "rows_accepted": accepted,
-        "rows_rejected": totals["rows_rejected"],
-        "rows_warning": totals["rows_warning"],
-        "rejections": dict(sorted(errors.counts.items())),
-        "rejection_samples": {k: errors.rows[k] for k in sorted(errors.rows)},
-        "warnings": dict(sorted(warnings.counts.items())),
-        "warning_samples": {k: warnings.rows[k] for k in sorted(warnings.rows)},
-        "date_min": _iso(quality["date_min"]),
-        "date_max": _iso(quality["date_max"]),
-        "claims": claims_change,
-        "quality": quality_metrics(quality, rows_total),
-        "anomalies": anomalies(rows_total, quality, history, thresholds) if accepted else [],
-    }
-    if rows_total == 0:
-        report["message"] = "the file has a header but no data rows"
-    return report | context
-
-
-def quality_metrics(quality: dict, rows_total: int) -> dict:
+def quality_metrics(quality: dict, rows_total: int, today: date) -> dict:
     """completeness, validity and timeliness (days from newest decided_date to today)."""
     accepted = quality["accepted"]
     newest = quality["newest_decided"]
     return {
         "completeness": round(quality["complete_rows"] / accepted, 4) if accepted else None,
         "validity": round(accepted / rows_total, 4) if rows_total else None,
-        "timeliness_days": (date.today() - newest).days if newest else None,
+        "timeliness_days": (today - newest).days if newest else None,
         "missing_share": missing_shares(quality),
     }
 
@@ -123,7 +85,3 @@ def anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> l
                 }
             )
     return found
-
-
-def _iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None

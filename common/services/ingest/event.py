@@ -1,11 +1,24 @@
-"""Decode a storage `object.finalized` CloudEvent into an ObjectEvent."""
+"""Decode a storage `object.finalized` CloudEvent into an ObjectEvent (no use-case imports)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from common.domain.messages import BadMessage
-from common.services.ingest import ObjectEvent
 
 FINALIZED = "google.cloud.storage.object.v1.finalized"
+# Objects under this prefix were moved aside by ingestion and are never loaded.
+QUARANTINE_PREFIX = "quarantine/"
+
+
+@dataclass(frozen=True)
+class ObjectEvent:
+    """What a storage finalized event says about one object."""
+
+    bucket: str
+    name: str
+    generation: str
+    size: int | None = None
 
 
 def object_event(event_type: str, data: object) -> ObjectEvent:

@@ -1,37 +1,14 @@
-"""Row streams for the ingest load: validated rows as COPY chunks, tallies, byte counting."""
+"""Row streams for the ingest load: validated rows as COPY chunks, byte counting."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import io
-from collections import Counter, defaultdict
 from typing import BinaryIO
 
 from common.domain.csv_reader import CsvFormatError
-from common.services.ingest_pipeline import BATCH_END
-
-
-class Tally:
-    """Rejection and warning counts with up to N sample row numbers per rule."""
-
-    def __init__(self, samples: int) -> None:
-        self.samples = samples
-        self.counts: Counter[str] = Counter()
-        self.rows: dict[str, list[int]] = defaultdict(list)
-
-    def add(self, rule: str, row_number: int) -> None:
-        """Count one finding of `rule`, keeping the row number while samples are short."""
-        self.counts[rule] += 1
-        if len(self.rows[rule]) < self.samples:
-            self.rows[rule].append(row_number)
-
-    def absorb(self, other: Tally) -> None:
-        """Add another tally's counts and samples (kept in the order they were found)."""
-        self.counts.update(other.counts)
-        for rule, rows in other.rows.items():
-            room = self.samples - len(self.rows[rule])
-            self.rows[rule].extend(rows[: max(room, 0)])
+from common.services.ingest.pipeline import BATCH_END
 
 
 class StagedRows:

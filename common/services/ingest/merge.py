@@ -6,7 +6,8 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from common.db.queries import sql
-from common.services.ingest_rows import Tally
+from common.domain import rules
+from common.services.ingest.report import Tally
 
 _EARLIEST = frozenset({"date_min"})
 _LATEST = frozenset({"date_max", "newest_decided"})
@@ -17,7 +18,7 @@ class BatchMerger:
 
     A file arrives in batches; the first occurrence of a claim identity in the file wins
     whichever batch it is in, so identities are kept across batches while more follow.
-    Counts from `ingest_stage_quality` add up over batches; dates take the extremes.
+    Counts from `ingest_merge_stage_quality` add up over batches; dates take the extremes.
     """
 
     def __init__(self, conn: Connection, params: dict, has_claims: bool, samples: int) -> None:
@@ -30,28 +31,39 @@ class BatchMerger:
     def merge(self, more: bool) -> None:
         """Merge the batch now in `claim_stage`; with `more`, make room for the next one."""
         conn, params = self.conn, self.params
-        self._reject(conn.execute(sql("ingest_reject_duplicates"), params))
+        self._reject(conn.execute(sql("ingest_merge_reject_duplicates"), params))
         if self.has_claims:
             self._merge_with_history(more)
         else:
             self._insert_first_upload()
-        self._add_quality(conn.execute(sql("ingest_stage_quality")).mappings().one())
+        self._add_quality(conn.execute(sql("ingest_merge_stage_quality")).mappings().one())
         if more:
-            conn.execute(sql("ingest_clear_stage"))
+            conn.execute(sql("ingest_merge_clear_stage"))
         self._batches += 1
+
+    def claims_change(self) -> dict:
+        """New, updated and unchanged claims among the accepted rows."""
+        unchanged = self.quality["accepted"] - self.new_claims - self.updated_claims
+        return {
+            "new_claims": self.new_claims,
+            "updated_claims": self.updated_claims,
+            "unchanged_claims": unchanged,
+        }
 
     def _merge_with_history(self, more: bool) -> None:
         # A repeat of an earlier batch's row may look like an unchanged claim, so the
         # identities of earlier batches are kept in `staged_keys`.
         conn, params = self.conn, self.params
         if self._batches:
-            self._reject(conn.execute(sql("ingest_reject_seen_keys"), params))
+            self._reject(conn.execute(sql("ingest_merge_reject_seen_keys"), params))
         if more:
             if not self._batches:
-                conn.execute(sql("ingest_create_key_stage"))
-            conn.execute(sql("ingest_remember_keys"))
-        conn.execute(sql("ingest_version_changed_claims"), params)
-        self.updated_claims += conn.execute(sql("ingest_update_changed_claims"), params).rowcount
+                conn.execute(sql("ingest_merge_create_key_stage"))
+            conn.execute(sql("ingest_merge_remember_keys"))
+        conn.execute(sql("ingest_merge_version_changed_claims"), params)
+        self.updated_claims += conn.execute(
+            sql("ingest_merge_update_changed_claims"), params
+        ).rowcount
         self._insert_new()
 
     def _insert_first_upload(self) -> None:
@@ -65,16 +77,16 @@ class BatchMerger:
             with self.conn.begin_nested():
                 self._insert_new()
         except IntegrityError:
-            self._reject(self.conn.execute(sql("ingest_reject_loaded_keys"), self.params))
+            self._reject(self.conn.execute(sql("ingest_merge_reject_loaded_keys"), self.params))
             self._insert_new()
 
     def _insert_new(self) -> None:
         params = self.params | {"has_claims": self.has_claims}
-        self.new_claims += self.conn.execute(sql("ingest_insert_new_claims"), params).rowcount
+        self.new_claims += self.conn.execute(sql("ingest_merge_insert_new_claims"), params).rowcount
 
     def _reject(self, row_numbers) -> None:
         for (row_number,) in sorted(row_numbers):
-            self.duplicates.add("duplicate.row", row_number)
+            self.duplicates.add(rules.DUPLICATE_ROW, row_number)
 
     def _add_quality(self, batch) -> None:
         for key, value in batch.items():

@@ -1,0 +1,38 @@
+"""Every rule name an upload report can count (SPEC 2.4, 2.6), defined once.
+
+Rules are `family.detail`; a row rule names what is wrong with one cell or row, a file rule
+what makes the whole file unusable.
+"""
+
+from __future__ import annotations
+
+# file rules: nothing loads
+FILE_EMPTY = "file.empty"
+FILE_MALFORMED = "file.malformed"
+FILE_TOO_LARGE = "file.too_large"
+HEADER_MISSING_REQUIRED = "header.missing_required"
+
+# row rules
+REQUIRED_PAYER = "required.payer"
+REQUIRED_CPT = "required.cpt"
+REQUIRED_OUTCOME = "required.outcome"
+REQUIRED_SUBMITTED_DATE = "required.submitted_date"
+REQUIRED_DECIDED_DATE = "required.decided_date"
+DATE_INVALID = "date.invalid"
+DATE_FUTURE = "date.future"
+DATE_ORDER = "date.order"
+MONEY_INVALID = "money.invalid"
+MONEY_NEGATIVE = "money.negative"
+CPT_INVALID = "cpt.invalid"
+DUPLICATE_ROW = "duplicate.row"
+
+# PHI found where it must not be (SPEC 2.3)
+PHI_SSN = "phi.ssn"
+PHI_DOB = "phi.dob"
+PHI_PERSON_NAME = "phi.person_name"
+PHI_MRN = "phi.mrn"
+PHI_EMAIL = "phi.email"
+PHI_PHONE = "phi.phone"
+
+# warnings: the row loads
+OUTCOME_UNKNOWN = "outcome.unknown"

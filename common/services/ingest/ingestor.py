@@ -1,0 +1,136 @@
+"""Ingest one finalized object: quarantine, idempotency, dedupe, validate, load, report.
+
+The steps are named here; the SQL lives in `uploads` (bookkeeping) and `load` (the lines).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from sqlalchemy import Connection
+
+from common.bus.outbox import add_message
+from common.config import Thresholds
+from common.db.uow import UnitOfWork
+from common.domain import rules
+from common.domain.csv_reader import ByteFacts, inspect_bytes
+from common.domain.messages import ClaimsLoaded
+from common.services.customers import Customer, find_by_slug
+from common.services.ingest import uploads
+from common.services.ingest.event import QUARANTINE_PREFIX, ObjectEvent
+from common.services.ingest.load import load_file
+from common.services.ingest.report import UploadReport
+from common.storage.port import BlobStore
+from common.topology import CLAIMS_LOADED
+
+log = logging.getLogger(__name__)
+
+# SPEC names `.csv`; tab-separated exports often arrive as .tsv or .txt and are sniffed alike.
+CLAIM_FILE_RE = re.compile(r"/[^/]*[^/.][^/]*\.(csv|tsv|txt)$", re.IGNORECASE)
+
+
+class Ingestor:
+    """The ingest use case; the function and the CLI both call `ingest`."""
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        store: BlobStore,
+        thresholds: Thresholds,
+        batch_rows: int,
+        after_commit=None,
+        progress=None,
+    ) -> None:
+        self.uow = uow
+        self.batch_rows = batch_rows
+        self.store = store
+        self.thresholds = thresholds
+        self.after_commit = after_commit or (lambda: None)
+        self.progress = progress
+
+    def ingest(self, event: ObjectEvent) -> dict:
+        """Process one object exactly once per generation; return the upload report."""
+        return self.ingest_report(event).as_dict()
+
+    def ingest_report(self, event: ObjectEvent) -> UploadReport:
+        """`ingest`, returning the typed report."""
+        if event.name.startswith(QUARANTINE_PREFIX):
+            return UploadReport.ignored("quarantine prefix", event.name)
+        customer = self._customer_of(event)
+        if customer is None or not customer.active:
+            reason = "unknown or inactive customer"
+            return uploads.quarantine(self.uow, self.store, event, customer, reason)
+        if not CLAIM_FILE_RE.search(event.name):
+            reason = "not a claim file: the name must end in .csv (or .tsv, .txt)"
+            return uploads.quarantine(self.uow, self.store, event, customer, reason)
+        with self.uow.transaction(customer.id) as conn:
+            upload_id = uploads.claim_upload(conn, customer, event)
+        try:
+            report = self._process(event, customer, upload_id)
+        except Exception as exc:
+            uploads.mark_failed(self.uow, customer, upload_id, exc)
+            raise
+        self.after_commit()
+        return report
+
+    def _customer_of(self, event: ObjectEvent) -> Customer | None:
+        slug = event.name.split("/", 1)[0] if "/" in event.name else None
+        if not slug:
+            return None
+        with self.uow.transaction() as conn:
+            return find_by_slug(conn, slug)
+
+    def _process(self, event: ObjectEvent, customer: Customer, upload_id: str) -> UploadReport:
+        with self.uow.transaction(customer.id) as conn:
+            finished = uploads.lock_upload(conn, upload_id)
+            if finished is not None:
+                log.info("generation already processed", extra={"upload_id": upload_id})
+                return finished
+            facts = self._inspect(event.name)
+            uploads.mark_processing(conn, upload_id, facts.sha256, facts.size)
+            report = self._load(conn, event, customer, upload_id, facts).but(
+                upload_id=upload_id, object_name=event.name, sha256=facts.sha256
+            )
+            uploads.finish_upload(conn, customer, report)
+            if report.loaded_lines:
+                self._announce(conn, customer, report)
+        log.info(
+            "upload processed",
+            extra={"customer": customer.slug, "upload_id": upload_id, "status": report.status},
+        )
+        return report
+
+    def _load(
+        self, conn: Connection, event: ObjectEvent, customer: Customer, upload_id: str, facts
+    ) -> UploadReport:
+        limit = self.thresholds.max_file_bytes
+        if facts.size > limit:
+            message = f"file is {facts.size} bytes; the limit is {limit}"
+            return UploadReport.whole_file_rejected(rules.FILE_TOO_LARGE, message)
+        original = uploads.same_bytes(conn, customer, upload_id, facts.sha256)
+        if original is not None:
+            return UploadReport.duplicate(original)
+        with self.store.open_read(event.name) as blob:
+            return load_file(
+                conn, customer, upload_id, blob, facts, self.thresholds, self.batch_rows,
+                self.progress,
+            )  # fmt: skip
+
+    @staticmethod
+    def _announce(conn: Connection, customer: Customer, report: UploadReport) -> None:
+        add_message(
+            conn,
+            CLAIMS_LOADED,
+            ClaimsLoaded(
+                customer_id=customer.id,
+                upload_id=report.upload_id,
+                date_min=report.date_min,
+                date_max=report.date_max,
+                rows_accepted=report.rows_accepted,
+            ),
+        )
+
+    def _inspect(self, name: str) -> ByteFacts:
+        with self.store.open_read(name) as blob:
+            return inspect_bytes(iter(lambda: blob.read(1 << 20), b""))
