@@ -19,6 +19,7 @@ from common.commands import (
     ingest,
     local,
     ops,
+    rollups,
     signals,
 )
 from common.commands.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput
@@ -32,6 +33,7 @@ COMMAND_GROUPS = (
     bench_ingest,
     ops,
     signals,
+    rollups,
     bench_signals,
     api_tools,
     bench_api,

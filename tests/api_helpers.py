@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, insert, text
 from common.bootstrap import Container, use_container
 from common.config import Settings
 from common.db import schema as s
+from common.services import rollups
 from common.services.customers import create_customer
 from common.services.sessions import issue_tokens
 from common.services.users import create_user
@@ -145,6 +146,7 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
                 [("Aetna", "PAID"), ("Aetna", "DENIED"), ("Cigna", "DENIED")]
             )
         ]
+        rollups.rebuild(conn, cid)
         signals = {
             product: _insert(conn, s.signals, **_signal(cid, product, today))
             for product in ("driftwatch", "denialscope", "delayguard")
@@ -211,7 +213,8 @@ def _claim(cid, upload, n, payer, outcome, today):
     return {
         "customer_id": cid,
         "upload_id": upload,
-        "claim_key": f"K{n}",
+        "line_key": f"c:C{n}\x1fn1",
+        "line_number": 1,
         "claim_id": f"C{n}",
         "payer": payer,
         "cpt": "99213",

@@ -18,6 +18,7 @@ from sqlalchemy import insert
 
 from common.db.copy import copy_into
 from common.db.schema import uploads
+from common.services import rollups
 
 AS_OF = date(2026, 6, 1)
 PAYERS = ("Aetna", "Cigna", "Humana", "Medicare", "UnitedHealthcare")
@@ -33,7 +34,7 @@ GROUPS = {  # cpt_group → (a CPT code in it, billed amount)
 }
 REASONS = ("CO-16", "CO-50", "CO-97", "PR-204", "CO-29")
 COLUMNS = (
-    "customer_id, upload_id, claim_key, claim_id, payer, cpt, cpt_group, submitted_date, "
+    "customer_id, upload_id, line_key, claim_id, payer, cpt, cpt_group, submitted_date, "
     "decided_date, payment_date, outcome, billed_amount, allowed_amount, paid_amount, "
     "denial_reason_code, denial_reason_text"
 )
@@ -189,7 +190,8 @@ def claim(
 
 
 def load(owner, customer_id: str, rows: list[dict]) -> int:
-    """COPY `rows` into claims for one customer under a fresh synthetic upload."""
+    """COPY `rows` into claims for one customer under a fresh synthetic upload, and rebuild
+    the customer's rollups from its lines (what a load maintains batch by batch)."""
     upload_id = str(uuid.uuid4())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -214,4 +216,5 @@ def load(owner, customer_id: str, rows: list[dict]) -> int:
             )
         )
         copy_into(conn, "claims", buffer, COLUMNS)
+        rollups.rebuild(conn, customer_id)
     return len(rows)

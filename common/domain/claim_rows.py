@@ -27,14 +27,16 @@ from common.domain.values import (
 )
 
 STAGE_COLUMNS = (
-    "row_number", "claim_id", "payer", "cpt", "cpt_modifiers", "cpt_group", "submitted_date",
-    "decided_date", "payment_date", "outcome", "billed_amount", "allowed_amount", "paid_amount",
-    "denial_reason_code", "denial_reason_text",
+    "row_number", "claim_id", "line_number", "payer", "cpt", "cpt_modifiers", "cpt_group",
+    "service_date", "submitted_date", "decided_date", "payment_date", "outcome", "billed_amount",
+    "allowed_amount", "paid_amount", "denial_reason_code", "denial_reason_text",
 )  # fmt: skip
 FIELDS = (
-    "claim_id", "payer", "cpt", "submitted_date", "decided_date", "payment_date", "outcome",
-    "billed_amount", "allowed_amount", "paid_amount", "denial_reason_code", "denial_reason_text",
+    "claim_id", "line_number", "payer", "cpt", "service_date", "submitted_date", "decided_date",
+    "payment_date", "outcome", "billed_amount", "allowed_amount", "paid_amount",
+    "denial_reason_code", "denial_reason_text",
 )  # fmt: skip
+LINE_NUMBER_MAX = 9999
 DATE_FLOOR = "2000-01-01"
 _CACHE_LIMIT = 50_000  # per column; cleared when full so memory stays flat on unique values
 _UNKNOWN_OUTCOME = (("outcome", rules.OUTCOME_UNKNOWN),)
@@ -59,10 +61,10 @@ class RowResult:
 
     @property
     def date_key(self) -> date | None:
-        """decided_date, else submitted_date: what an upload's date range spans."""
+        """decided_date, else the lag start: what an upload's date range spans."""
         if self.record is None:
             return None
-        value = self.record[7] or self.record[6]
+        value = self.record[9] or self.record[8] or self.record[7]
         return date.fromisoformat(value) if value else None
 
 
@@ -80,6 +82,7 @@ class RowValidator:
         index = header_map.index
         width = max(header_map.width, max(index.values(), default=-1) + 1)
         # Absent optional fields read a padding slot past the header, always "".
+        self._width = width
         self._need = width + 1 if len(index) < len(FIELDS) else width
         self._get = itemgetter(*(index.get(f, width) for f in FIELDS))
         self._latest = (today + timedelta(days=1)).isoformat()
@@ -92,22 +95,28 @@ class RowValidator:
         self._outcomes: dict = {}
         self._money: dict = {}
         self._texts: dict = {}
+        self._lines: dict = {}
         # Bound lookups save an attribute fetch per column per row (caches are cleared in place).
         self._payer_hit, self._cpt_hit = self._payers.get, self._cpts.get
         self._date_hit, self._outcome_hit = self._dates.get, self._outcomes.get
         self._money_hit, self._text_hit = self._money.get, self._texts.get
+        self._line_hit = self._lines.get
 
     def validate(self, row_number: int, values: list[str]) -> RowResult:
         """Check every column (first error per column) and the cross-column date rules."""
-        if len(values) < self._need:
-            values = values + [""] * (self._need - len(values))
-        cid, payer, cpt, sub, dec, pay, outcome, billed, allowed, paid, code, text = self._get(
-            values
+        if len(values) != self._need:
+            # Absent fields read the slot just past the header: it must exist and be empty.
+            values = values[: self._width]
+            values.extend([""] * (self._need - len(values)))
+        cid, line, payer, cpt, svc, sub, dec, pay, outcome, billed, allowed, paid, code, text = (
+            self._get(values)
         )
         cid = cid.strip() or None
         cid_err = rules.PHI_SSN if cid and "-" in cid and phi.scan(cid, phi.CLAIM_ID) else None
+        line, line_err = self._line_hit(line) or self._line(line)
         payer, payer_err = self._payer_hit(payer) or self._payer(payer)
         cpt, cpt_err = self._cpt_hit(cpt) or self._cpt(cpt)
+        svc, svc_err = self._date_hit(svc) or self._date(svc)
         sub, sub_err = self._date_hit(sub) or self._date(sub)
         dec, dec_err = self._date_hit(dec) or self._date(dec)
         pay, pay_err = self._date_hit(pay) or self._date(pay)
@@ -117,28 +126,41 @@ class RowValidator:
         paid, paid_err = self._money_hit(paid) or self._amount(paid)
         code, code_err = self._text_hit(code) or self._text(code)
         text, text_err = self._text_hit(text) or self._text(text)
-        if sub is None and not sub_err:
+        start = sub or svc  # the lag start: service_date stands in (SPEC 2.2 †)
+        if start is None and not (sub_err or svc_err):
             sub_err = rules.REQUIRED_SUBMITTED_DATE
         if dec is None:
             if outcome is not None and outcome != "OTHER" and not dec_err:
                 dec_err = rules.REQUIRED_DECIDED_DATE
-        elif sub is not None and sub > dec and not dec_err:
+        elif start is not None and start > dec and not dec_err:
             dec_err = rules.DATE_ORDER
-        if pay is not None and not pay_err and (dec or sub) and (dec or sub) > pay:
+        if pay is not None and not pay_err and (dec or start) and (dec or start) > pay:
             pay_err = rules.DATE_ORDER
         errors = (
-            cid_err, payer_err, cpt_err, sub_err, dec_err, pay_err, out_err,
+            cid_err, line_err, payer_err, cpt_err, svc_err, sub_err, dec_err, pay_err, out_err,
             billed_err, allowed_err, paid_err, code_err, text_err,
         )  # fmt: skip
         if errors != _NO_ERRORS:
             return _rejected(row_number, errors)
         record = (
-            row_number, cid, payer, cpt[0], cpt[1], cpt[2], sub, dec, pay, outcome,
+            row_number, cid, line, payer, cpt[0], cpt[1], cpt[2], svc, sub, dec, pay, outcome,
             billed, allowed, paid, code, text,
         )  # fmt: skip
         return RowResult(row_number, record, (), _UNKNOWN_OUTCOME if warn else ())
 
     # Cache misses: compute once per distinct raw value, as (value, rule-or-None).
+
+    def _line(self, raw: str) -> tuple:
+        value = raw.strip()
+        if not value:
+            return _remember(self._lines, raw, (None, None))
+        try:
+            number = float(value)  # Excel writes 1 as "1.0"
+        except ValueError:
+            return _remember(self._lines, raw, (None, phi.scan(value) or rules.LINE_NUMBER_INVALID))
+        if not number.is_integer() or not 1 <= number <= LINE_NUMBER_MAX:
+            return _remember(self._lines, raw, (None, rules.LINE_NUMBER_INVALID))
+        return _remember(self._lines, raw, (int(number), None))
 
     def _payer(self, raw: str) -> tuple:
         name = normalise_payer(raw)

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 REQUIRED = ("payer", "cpt", "submitted_date", "decided_date", "outcome")
+# A required field another column can stand in for (SPEC 2.2 †: lags then run from it).
+STAND_INS = {"submitted_date": "service_date"}
 FREE_TEXT_FIELDS = frozenset({"denial_reason_text"})
 
 # Canonical field → aliases as practice-management exports spell them. The SPEC names the first
@@ -16,6 +18,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "claim reference", "payer claim number", "payer claim id", "claim control number",
         "tcn", "dcn", "encounter number",
     ),
+    "line_number": (
+        "line", "line #", "line no", "line number", "line num", "service line", "svc line",
+        "ln", "line item", "service line number", "line seq", "line sequence",
+    ),
     "payer": (
         "payer name", "insurance", "insurance name", "carrier", "plan", "primary payer", "payor",
         "payor name", "insurer", "insurance company", "insurance carrier", "plan name",
@@ -24,6 +30,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "cpt": (
         "cpt code", "procedure", "procedure code", "hcpcs", "cpt/hcpcs", "cpt/hcpcs code",
         "hcpcs code", "proc code", "cpt4", "cpt-4", "cpt hcpcs", "service code", "billing code",
+    ),
+    "service_date": (
+        "date of service", "dos", "svc date", "service date", "from date", "encounter start",
+        "dos from", "service from date", "date of service from", "from dos", "service dt",
     ),
     "submitted_date": (
         "date submitted", "submission date", "claim date", "billed date", "date billed",
@@ -141,14 +151,16 @@ def map_header(header: list[str]) -> HeaderMap:
             dropped.append(name.replace("\ufeff", "").strip())
         elif normalise_header(name):  # blank trailing header cells are not worth reporting
             ignored.append(name.replace("\ufeff", "").strip())
-    missing = [f for f in REQUIRED if f not in index]
+    missing = [f for f in REQUIRED if f not in index and STAND_INS.get(f) not in index]
     return HeaderMap(index, ignored, dropped, missing, len(header))
 
 
 def missing_message(header_map: HeaderMap) -> str:
     """Name every missing required field and the header spellings that would have matched."""
-    parts = [
-        f"{field} (tried: {', '.join((field, *ALIASES[field]))})"
-        for field in header_map.missing_required
-    ]
+    parts = []
+    for field in header_map.missing_required:
+        part = f"{field} (tried: {', '.join((field, *ALIASES[field]))})"
+        if field in STAND_INS:
+            part += f", or a {STAND_INS[field]} column to measure lags from"
+        parts.append(part)
     return "missing required column(s): " + "; ".join(parts)

@@ -24,6 +24,7 @@ DATE_ORDER = "date.order"
 MONEY_INVALID = "money.invalid"
 MONEY_NEGATIVE = "money.negative"
 CPT_INVALID = "cpt.invalid"
+LINE_NUMBER_INVALID = "line_number.invalid"
 DUPLICATE_ROW = "duplicate.row"
 
 # PHI found where it must not be (SPEC 2.3)
@@ -36,3 +37,6 @@ PHI_PHONE = "phi.phone"
 
 # warnings: the row loads
 OUTCOME_UNKNOWN = "outcome.unknown"
+
+# anomalies about the file itself (SPEC 2.6): warn, never block
+IDENTITY_NO_CLAIM_ID = "identity.no_claim_id"

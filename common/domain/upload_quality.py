@@ -6,6 +6,8 @@ import statistics
 from datetime import date
 from typing import TYPE_CHECKING
 
+from common.domain import rules
+
 if TYPE_CHECKING:
     from common.config import Thresholds
 
@@ -30,6 +32,16 @@ def quality_metrics(quality: dict, rows_total: int, today: date) -> dict:
         "timeliness_days": (today - newest).days if newest else None,
         "missing_share": missing_shares(quality),
     }
+
+
+def lag_basis(from_service: int, lines: int) -> str | None:
+    """What the lags of `lines` run from, `from_service` of them from service_date (SPEC 2.2 †):
+    "submitted_date", "service_date", or "mixed"."""
+    if not lines:
+        return None
+    if from_service == 0:
+        return "submitted_date"
+    return "service_date" if from_service == lines else "mixed"
 
 
 def missing_shares(quality: dict) -> dict:
@@ -72,6 +84,17 @@ def anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> l
                     "message": f"{share:.0%} of rows have no {name}",
                 }
             )
+    if quality["missing_claim_id"]:
+        found.append(
+            {
+                "code": rules.IDENTITY_NO_CLAIM_ID,
+                "lines": quality["missing_claim_id"],
+                "message": (
+                    f"{quality['missing_claim_id']} lines have no claim_id: a re-send with "
+                    "changed outcomes adds lines instead of updating them"
+                ),
+            }
+        )
     baseline = history["denial_share_90d"]
     if baseline is not None and quality["decided"]:
         share = quality["denied"] / quality["decided"]

@@ -50,6 +50,15 @@ def test_claims_filters_and_detail(w):
     claim = get(w, f"/v1/claims/{w.a.ids['claim']}").json
     assert claim["claim_id"] == "C0" and claim["versions"] == []
     assert claim["billed_amount"] == 150.0
+    assert (claim["line_key"], claim["line_number"]) == ("c:C0\x1fn1", 1)
+
+
+def test_claim_id_lists_exactly_that_claims_lines(w):
+    lines = get(w, "/v1/claims?claim_id=C1").json["items"]
+    assert [(c["claim_id"], c["line_number"]) for c in lines] == [("C1", 1)]
+    assert get(w, "/v1/claims?claim_id=C").json["items"] == []  # a prefix is not a claim
+    (theirs,) = get(w, "/v1/claims?claim_id=C1", tenant="b").json["items"]
+    assert theirs["id"] in w.b.ids["claims"] and theirs["id"] not in w.a.ids["claims"]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import functions_framework
 import pytest
 from sqlalchemy import text
 
+from common.db.schema import ROLLUP_TABLES
 from common.domain.messages import ClaimsLoaded, SignalsRaised, encode
 from common.services.customers import create_customer
 from common.topology import CLAIMS_LOADED
@@ -77,15 +78,17 @@ def acme(app, owner):
 
 
 @contextmanager
-def claims_unreadable(owner):
-    """A real transient failure: the application role loses SELECT on claims for a while."""
+def rollups_unreadable(owner):
+    """A real transient failure: the application role loses SELECT on the rollups the
+    products read, for a while."""
+    tables = ", ".join(t.name for t in ROLLUP_TABLES)
     with owner.begin() as conn:
-        conn.execute(text("REVOKE SELECT ON claims FROM upstream_app"))
+        conn.execute(text(f"REVOKE SELECT ON {tables} FROM upstream_app"))
     try:
         yield
     finally:
         with owner.begin() as conn:
-            conn.execute(text("GRANT SELECT ON claims TO upstream_app"))
+            conn.execute(text(f"GRANT SELECT ON {tables} TO upstream_app"))
 
 
 @pytest.mark.parametrize("mode", ["binary", "structured", "push"])
@@ -157,7 +160,7 @@ def test_wrong_event_shape_is_recorded_and_acknowledged(app, owner):
 
 def test_transient_failure_returns_500_and_the_retry_succeeds(app, acme, owner):
     payload = claims_loaded(acme.id)
-    with claims_unreadable(owner):
+    with rollups_unreadable(owner):
         assert post("driftwatch", payload, message_id="m-7").status_code == 500
     # Nothing committed: not the ledger row, not a signal, not a dead letter.
     assert rows(owner, "SELECT count(*) FROM processed_messages")[0][0] == 0
@@ -168,7 +171,7 @@ def test_transient_failure_returns_500_and_the_retry_succeeds(app, acme, owner):
 
 def test_local_bus_dead_letters_after_five_attempts_then_replay_succeeds(app, acme, owner):
     data, attributes = encode(ClaimsLoaded(customer_id=acme.id, as_of=AS_OF))
-    with claims_unreadable(owner):
+    with rollups_unreadable(owner):
         app.bus.publish(CLAIMS_LOADED, data, attributes)
         app.bus.drain()
     letters = {d["subscription"]: d for d in app.dead_letters.list()}

@@ -1,19 +1,21 @@
-"""Dashboard and payer-summary numbers, the rollup that feeds them, and RLS on API reads."""
+"""Dashboard and payer-summary numbers, the rollups that feed them, and RLS on API reads."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import ProgrammingError
 
-from common.db.schema import claim_rollup_state, claim_rollups, claims, uploads
+from common.commands.ingest import ingest_file
+from common.db.schema import ROLLUP_TABLES, claim_rollups, claims, uploads
 from common.db.uow import UnitOfWork
+from common.services import rollups
 from common.services.queries import reads
-from common.services.queries.rollups import refresh_rollup
 from tests import api_helpers
 from tests.api_helpers import call
+from tests.ingest_helpers import csv_bytes
 
 world, w = api_helpers.world, api_helpers.w  # fixtures
 
@@ -51,52 +53,39 @@ def test_feedback_feeds_the_recovery_ledger_and_closes_signals(w):
     assert _dashboard(w, "b")["recovery"]["all_time"] == 0
 
 
-def test_a_new_upload_moves_the_watermark_and_the_rollup_follows(w):
+def test_an_upload_moves_the_rollups_and_the_api_follows(w, tmp_path):
     before = call(w.client, "GET", "/v1/payers/summary", w.a.tokens["viewer"]).json["payers"]
     assert sum(p["claims"] for p in before) == 3
     today = date.today()
-    with w.owner.begin() as conn:
-        upload = conn.execute(
-            insert(uploads)
-            .values(
-                customer_id=w.a.customer_id,
-                object_name="alpha/feb.csv",
-                generation="1",
-                status="loaded",
-                completed_at=datetime.now(UTC),
-            )
-            .returning(uploads.c.id)
-        ).scalar()
-        conn.execute(
-            insert(claims).values(
-                customer_id=w.a.customer_id,
-                upload_id=upload,
-                claim_key="NEW",
-                payer="Humana",
-                cpt="99214",
-                cpt_group="E&M",
-                submitted_date=today - timedelta(9),
-                decided_date=today - timedelta(2),
-                payment_date=today,
-                outcome="PAID",
-                billed_amount=220,
-                allowed_amount=150,
-                paid_amount=150,
-            )
-        )
+    path = tmp_path / "feb.csv"
+    row = (
+        f"N1,Humana,99214,{today - timedelta(9)},{today - timedelta(2)},paid,{today},"
+        "220.00,150.00,150.00,,"
+    )
+    path.write_bytes(csv_bytes(row))
+    assert ingest_file(w.app, path, w.a.slug)["status"] == "loaded"
     after = call(w.client, "GET", "/v1/payers/summary", w.a.tokens["viewer"]).json["payers"]
     humana = next(p for p in after if p["payer"] == "Humana")
     assert humana["avg_days_to_decision"] == 7 and humana["avg_days_to_payment"] == 9
     assert _dashboard(w)["claims"] == 4
+    with UnitOfWork(w.app.engine).transaction(w.a.customer_id) as conn:
+        assert rollups.verify(conn, w.a.customer_id) == []
 
 
-def test_the_rollup_is_rebuilt_once_and_only_when_stale(w):
+def test_verify_finds_a_line_the_rollups_missed_and_rebuild_repairs_it(w):
     uow = UnitOfWork(w.app.engine)
     with uow.transaction(w.b.customer_id) as conn:
-        refresh_rollup(conn, w.b.customer_id)
-        assert refresh_rollup(conn, w.b.customer_id) is False
+        assert rollups.verify(conn, w.b.customer_id) == []
+        line = conn.execute(select(claims).limit(1)).mappings().one()
+        copy = {k: v for k, v in line.items() if k not in ("id", "created_at", "updated_at")}
+        conn.execute(insert(claims).values(copy | {"line_key": "c:X\x1fn1"}))
+        found = {d.table for d in rollups.verify(conn, w.b.customer_id)}
+        assert "claim_rollups" in found and "claim_rollups_groups" in found
+        rollups.rebuild(conn, w.b.customer_id)
+        assert rollups.verify(conn, w.b.customer_id) == []
         rows = conn.execute(select(claim_rollups)).all()
-    assert sum(r.n_paid + r.n_denied + r.n_other for r in rows) == 3
+        conn.rollback()
+    assert sum(r.n_paid + r.n_denied + r.n_other for r in rows) == 4
     assert {str(r.customer_id) for r in rows} == {w.b.customer_id}
 
 
@@ -105,11 +94,13 @@ def test_rls_hides_api_tables_without_the_tenant_setting(w):
     _dashboard(w, "b")
     uow = UnitOfWork(w.app.engine)
     with uow.transaction() as conn:  # no app.customer_id: row-level security shows nothing
-        for table in (claims, uploads, claim_rollups, claim_rollup_state):
+        for table in (claims, uploads, *ROLLUP_TABLES):
             assert conn.execute(select(table)).all() == []
         assert conn.execute(text("SELECT count(*) FROM signals")).scalar() == 0
-    with pytest.raises(ProgrammingError), uow.transaction() as conn:  # nor write the rollup
-        refresh_rollup(conn, w.a.customer_id)
+    with pytest.raises(ProgrammingError), uow.transaction() as conn:  # nor write a rollup
+        conn.execute(
+            insert(claim_rollups).values(customer_id=w.a.customer_id, day=date.today(), payer="X")
+        )
     with uow.transaction(w.b.customer_id) as conn:  # the wrong tenant's setting: nothing either
         assert reads.list_claims(conn, w.a.customer_id, 10, None, _no_filters()) == []
         assert reads.get_upload(conn, w.a.customer_id, str(w.a.ids["upload"])) is None
@@ -118,6 +109,7 @@ def test_rls_hides_api_tables_without_the_tenant_setting(w):
 def _no_filters() -> dict:
     return dict.fromkeys(
         (
+            "claim_id",
             "payer",
             "cpt",
             "cpt_group",

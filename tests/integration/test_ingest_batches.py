@@ -12,25 +12,27 @@ from common.bootstrap import Container
 from common.commands.ingest import ingest_file
 from common.db.locks import hold_until_commit, ingest_lock_key
 from common.services.customers import create_customer
-from tests.ingest_helpers import claims_insert_fails_when, count, csv_bytes
+from tests.ingest_helpers import HEADER, claims_insert_fails_when, count, csv_bytes
 
+# Every row is line 1 of its claim, so a repeated claim id repeats a line identity.
+LINE_HEADER = "line_number," + HEADER
 FIRST_UPLOAD = [
-    "A1,Aetna,99213,2026-01-05,2026-01-20,denied,,150.00,100.00,0,CO-50,Not necessary",
-    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
-    "A1,Aetna,99213,2026-01-05,2026-01-20,paid,2026-01-25,151.00,100.00,100.00,,",
-    "A9,Aetna,99213,not-a-date,2026-01-20,paid,2026-01-25,150.00,100.00,100.00,,",
-    "A3,Cigna,99203,2026-01-07,,pending,,90.00,,,,",
-    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
-    "A4,Cigna,99204,2026-01-08,2026-01-22,paid,2026-01-30,300.00,200.00,200.00,,",
+    "1,A1,Aetna,99213,2026-01-05,2026-01-20,denied,,150.00,100.00,0,CO-50,Not necessary",
+    "1,A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "1,A1,Aetna,99213,2026-01-05,2026-01-20,paid,2026-01-25,151.00,100.00,100.00,,",
+    "1,A9,Aetna,99213,not-a-date,2026-01-20,paid,2026-01-25,150.00,100.00,100.00,,",
+    "1,A3,Cigna,99203,2026-01-07,,pending,,90.00,,,,",
+    "1,A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "1,A4,Cigna,99204,2026-01-08,2026-01-22,paid,2026-01-30,300.00,200.00,200.00,,",
 ]
 RESEND = [
-    "A1,Aetna,99213,2026-01-05,2026-02-20,paid,2026-02-25,150.00,100.00,100.00,,",
-    "A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
-    "A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
+    "1,A1,Aetna,99213,2026-01-05,2026-02-20,paid,2026-02-25,150.00,100.00,100.00,,",
+    "1,A2,Aetna,99214,2026-01-06,2026-01-21,paid,2026-01-25,220.00,150.00,150.00,,",
+    "1,A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
     # A repeat of row 2 whose first occurrence left A2 unchanged: still a duplicate.
-    "A2,Aetna,99214,2026-01-06,2026-01-21,denied,,220.00,150.00,0,CO-16,Missing info",
-    "A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
-    "A6,Humana,99214,2026-02-02,2026-02-11,denied,,220.00,130.00,0,CO-97,Bundled",
+    "1,A2,Aetna,99214,2026-01-06,2026-01-21,denied,,220.00,150.00,0,CO-16,Missing info",
+    "1,A5,Humana,99213,2026-02-01,2026-02-10,paid,2026-02-15,150.00,90.00,90.00,,",
+    "1,A6,Humana,99214,2026-02-02,2026-02-11,denied,,220.00,130.00,0,CO-97,Bundled",
 ]
 VOLATILE = ("upload_id", "object_name")
 
@@ -40,7 +42,7 @@ def _load_both(app, slug, tmp_path) -> tuple[dict, dict, dict]:
     reports = []
     for name, rows in (("first.csv", FIRST_UPLOAD), ("resend.csv", RESEND)):
         path = tmp_path / f"{slug}-{name}"
-        path.write_bytes(csv_bytes(*rows))
+        path.write_bytes(csv_bytes(*rows, header=LINE_HEADER))
         report = ingest_file(app, path, slug)
         reports.append({k: v for k, v in report.items() if k not in VOLATILE})
     return reports[0], reports[1], _tables(app, customer.id)
@@ -48,8 +50,8 @@ def _load_both(app, slug, tmp_path) -> tuple[dict, dict, dict]:
 
 def _tables(app, customer_id) -> dict:
     queries = {
-        "claims": "SELECT claim_key, outcome, decided_date, paid_amount, denial_reason_code "
-        "FROM claims ORDER BY claim_key",
+        "claims": "SELECT line_key, outcome, decided_date, paid_amount, denial_reason_code "
+        "FROM claims ORDER BY line_key",
         "versions": "SELECT claim_id, outcome FROM claim_versions ORDER BY claim_id",
         "rejections": "SELECT u.object_name LIKE '%resend.csv', r.row_number, r.rule "
         "FROM upload_rejections r JOIN uploads u ON u.id = r.upload_id ORDER BY 1, 2, 3",
@@ -72,17 +74,17 @@ def test_a_file_loads_the_same_in_any_batch_size(app, settings, tmp_path, batch_
 def test_what_the_batched_loads_agree_on(app, tmp_path):
     first, resend, tables = _load_both(app, "acme", tmp_path)
     assert first["rejection_samples"]["duplicate.row"] == [3, 6]
-    assert (first["rows_accepted"], first["claims"]["new_claims"]) == (4, 4)
+    assert (first["rows_accepted"], first["lines"]["new_lines"]) == (4, 4)
     assert resend["rejection_samples"] == {"duplicate.row": [4, 5]}
-    assert resend["claims"] == {"new_claims": 2, "updated_claims": 1, "unchanged_claims": 1}
+    assert resend["lines"] == {"new_lines": 2, "updated_lines": 1, "unchanged_lines": 1}
     outcomes = {key: outcome for key, outcome, *_ in tables["claims"]}
     assert outcomes == {
-        "id:A1": "PAID",
-        "id:A2": "PAID",  # the later denied repeat was rejected, not applied
-        "id:A3": "OTHER",
-        "id:A4": "PAID",
-        "id:A5": "PAID",
-        "id:A6": "DENIED",
+        "c:A1\x1fn1": "PAID",
+        "c:A2\x1fn1": "PAID",  # the later denied repeat was rejected, not applied
+        "c:A3\x1fn1": "OTHER",
+        "c:A4\x1fn1": "PAID",
+        "c:A5\x1fn1": "PAID",
+        "c:A6\x1fn1": "DENIED",
     }
     assert tables["versions"] == [("A1", "DENIED")]
 
@@ -98,7 +100,7 @@ def test_a_crash_in_a_later_batch_leaves_nothing(one_row_batches, owner, tmp_pat
     app = one_row_batches
     create_customer(app.uow, "acme", "Acme")
     path = tmp_path / "claims.csv"
-    path.write_bytes(csv_bytes(*FIRST_UPLOAD))
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD, header=LINE_HEADER))
     with (
         claims_insert_fails_when(owner, "EXISTS (SELECT 1 FROM claims)"),
         pytest.raises(Exception, match="injected crash"),
@@ -114,7 +116,7 @@ def test_a_malformed_tail_undoes_the_batches_already_merged(one_row_batches, own
     create_customer(app.uow, "acme", "Acme")
     giant_field = '"' + "x" * 200_000 + '"'
     path = tmp_path / "claims.csv"
-    path.write_bytes(csv_bytes(*FIRST_UPLOAD[:2], FIRST_UPLOAD[3], giant_field))
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD[:2], FIRST_UPLOAD[3], giant_field, header=LINE_HEADER))
     report = ingest_file(app, path, "acme")
     assert report["status"] == "rejected"
     assert report["rejections"] == {"file.malformed": 1}
@@ -125,7 +127,7 @@ def test_a_malformed_tail_undoes_the_batches_already_merged(one_row_batches, own
 def test_uploads_of_one_customer_load_one_at_a_time(app, owner, tmp_path):
     customer = create_customer(app.uow, "acme", "Acme")
     path = tmp_path / "claims.csv"
-    path.write_bytes(csv_bytes(*FIRST_UPLOAD))
+    path.write_bytes(csv_bytes(*FIRST_UPLOAD, header=LINE_HEADER))
     with owner.connect() as holder:
         hold_until_commit(holder, ingest_lock_key(customer.id))
         with ThreadPoolExecutor(1) as pool:

@@ -148,7 +148,7 @@ def test_corrected_resend_updates_the_claim_and_keeps_history(ingest, owner):
     paid = "C9,Aetna,99213,2026-01-05,2026-02-20,paid,2026-02-25,150,100,100,,"
     ingest(csv_bytes(denied), "first.csv")
     report = ingest(csv_bytes(paid), "appeal.csv")
-    assert report["claims"] == {"new_claims": 0, "updated_claims": 1, "unchanged_claims": 0}
+    assert report["lines"] == {"new_lines": 0, "updated_lines": 1, "unchanged_lines": 0}
     from sqlalchemy import text
 
     with owner.connect() as conn:
@@ -156,10 +156,23 @@ def test_corrected_resend_updates_the_claim_and_keeps_history(ingest, owner):
         assert conn.execute(text("SELECT outcome FROM claim_versions")).all() == [("DENIED",)]
 
 
-def test_duplicate_rows_in_one_file(ingest):
-    report = ingest(csv_bytes(OK_ROW, OK_ROW.replace("150.00", "151.00")))
+def test_a_repeated_line_number_in_one_file_is_a_duplicate(ingest):
+    header = "line," + HEADER
+    report = ingest(
+        csv_bytes("1," + OK_ROW, "1," + OK_ROW.replace("150.00", "151.00"), header=header)
+    )
     assert report["rejections"] == {"duplicate.row": 1}
     assert report["rows_accepted"] == 1 and report["status"] == "partial"
+
+
+def test_the_same_code_twice_in_a_claim_is_two_lines(ingest, owner):
+    from sqlalchemy import text
+
+    report = ingest(csv_bytes(OK_ROW, OK_ROW.replace("150.00", "151.00")))
+    assert report["rejections"] == {} and report["lines"]["new_lines"] == 2
+    with owner.connect() as conn:
+        keys = conn.execute(text("SELECT line_key FROM claims ORDER BY line_key")).scalars()
+        assert [k.rsplit("\x1f", 1)[1] for k in keys] == ["000001", "000002"]
 
 
 def test_crash_mid_load_leaves_nothing_and_can_be_retried(app, acme, owner, tmp_path):

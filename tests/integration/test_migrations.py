@@ -1,5 +1,6 @@
 """Migrations go up and down on real Postgres; RLS hides rows without a tenant."""
 
+import pytest
 from sqlalchemy import create_engine, insert, inspect, select, text
 
 from common.config import Settings
@@ -59,3 +60,69 @@ def test_app_role_cannot_rewrite_the_audit_trail(app):
 
     with pytest.raises(ProgrammingError), app.uow.transaction() as conn:
         conn.execute(text("DELETE FROM audit_events"))
+
+
+OLD_ROW = (None, "Cigna", "80053", None, "PATH_LAB", "2026-01-05", "2026-01-20", None, "DENIED",
+           "60.00", None, "0.00", "CO-16", None)  # fmt: skip
+
+
+def _old_row_key() -> str:
+    """The first wave's key of an id-less row: sha256 over its 14 values."""
+    import hashlib
+
+    content = "\x1f".join("\x00" if v is None else str(v) for v in OLD_ROW)
+    return "row:" + hashlib.sha256(content.encode()).hexdigest()
+
+
+def test_0009_converts_existing_claims_to_lines_and_back(database_url, pg_home, clean_db):
+    from common.domain.line_identity import LineKeys, hashed_line
+    from common.services.ingest.staging import _hashed_content
+
+    settings = Settings(home=pg_home, database_url=database_url)
+    engine = clean_db
+    downgrade(settings, "0008")
+    try:
+        with engine.begin() as conn:
+            cid = conn.execute(
+                text("INSERT INTO customers (slug, name) VALUES ('migrated', 'M') RETURNING id")
+            ).scalar()
+            upload = conn.execute(
+                text(
+                    "INSERT INTO uploads (customer_id, object_name, generation, status) "
+                    "VALUES (:c, 'migrated/a.csv', '1', 'loaded') RETURNING id"
+                ),
+                {"c": cid},
+            ).scalar()
+            insert_claim = text(
+                "INSERT INTO claims (customer_id, upload_id, claim_key, claim_id, payer, cpt, "
+                "cpt_group, submitted_date, decided_date, outcome, billed_amount, paid_amount, "
+                "denial_reason_code) VALUES (:c, :u, :k, :id, :payer, :cpt, :grp, "
+                "'2026-01-05', '2026-01-20', :o, 60, 0, 'CO-16')"
+            )
+            conn.execute(insert_claim, {"c": cid, "u": upload, "k": "id:A1", "id": "A1",
+                                        "payer": "Aetna", "cpt": "99213", "grp": "E&M",
+                                        "o": "DENIED"})  # fmt: skip
+            conn.execute(insert_claim, {"c": cid, "u": upload, "k": _old_row_key(), "id": None,
+                                        "payer": "Cigna", "cpt": "80053", "grp": "PATH_LAB",
+                                        "o": "DENIED"})  # fmt: skip
+        upgrade(settings)
+        staged = (0, None, None, *OLD_ROW[1:5], None, *OLD_ROW[5:])
+        with engine.connect() as conn:
+            keys = set(conn.execute(text("SELECT line_key FROM claims")).scalars())
+            rollup = conn.execute(text("SELECT n_denied, decision_days FROM claim_rollups")).all()
+        # What ingestion computes for the same rows today: a re-send updates, never duplicates.
+        assert keys == {LineKeys().claim_line("A1", None, "99213", None),
+                        hashed_line(_hashed_content(staged))}  # fmt: skip
+        assert sorted(rollup) == [(1, 15), (1, 15)]
+        with UnitOfWork(create_engine(database_url)).transaction(str(cid)) as conn:
+            from common.services import rollups
+
+            assert rollups.verify(conn, str(cid)) == []
+        with pytest.raises(Exception, match="cannot be deleted"), engine.begin() as conn:
+            conn.execute(text("DELETE FROM uploads"))
+        downgrade(settings, "0008")
+        with engine.connect() as conn:
+            keys = set(conn.execute(text("SELECT claim_key FROM claims")).scalars())
+        assert keys == {"id:A1", _old_row_key()}
+    finally:
+        upgrade(settings)

@@ -11,6 +11,7 @@ from sqlalchemy import insert, text
 from common.cli import main
 from common.db.schema import uploads
 from common.domain.messages import SignalsRaised
+from common.services import rollups
 from common.services.customers import create_customer
 from common.services.reports import CSV_HEADER, write_weekly_report
 from tests.alert_helpers import add_judgment, add_signal, rows
@@ -19,7 +20,7 @@ AS_OF = date(2026, 6, 1)
 
 
 CLAIMS = """
-INSERT INTO claims (customer_id, upload_id, claim_key, payer, cpt, cpt_group, submitted_date,
+INSERT INTO claims (customer_id, upload_id, line_key, payer, cpt, cpt_group, submitted_date,
                     decided_date, payment_date, outcome, billed_amount, paid_amount)
 SELECT :cid, :upload, 'k' || g,
        (ARRAY['Aetna', 'Cigna', 'Humana', 'Medicare', 'UnitedHealthcare', 'BCBS'])[1 + mod(g, 6)],
@@ -59,6 +60,7 @@ def acme(app, owner):
             text(CLAIMS),
             {"cid": customer.id, "upload": upload, "start": AS_OF - timedelta(days=190)},
         )
+        rollups.rebuild(conn, customer.id)
     big = add_signal(app, customer.id, as_of=AS_OF, payer="Cigna", dollars_at_risk=25000)
     add_signal(
         app,

@@ -1,4 +1,4 @@
-"""`upstream signals` and `upstream bench signals` (in-process, on the test database)."""
+"""`upstream signals`, `upstream bench signals|ingest` (in-process, on the test database)."""
 
 import json
 
@@ -62,3 +62,12 @@ def test_bench_signals_small(app, capsys):
     assert result["seed_style_rows_loaded"] > 0 and result["speedup_vs_seed_style"] > 0
     assert result["just_loaded"]["total_seconds"] > 0 and result["all_visible_share"] > 0.9
     assert result["machine"]["cpu_count"] >= 1 and result["machine"]["postgres"]
+
+
+def test_bench_ingest_small_reports_the_copy_floor_and_the_ratio(app, capsys):
+    assert main(["bench", "ingest", "--rows", "2000", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["rows"], result["status"], result["rows_accepted"]) == (2000, "loaded", 2000)
+    assert len(result["copy_runs_seconds"]) == 3 and result["copy_floor_seconds"] > 0
+    assert result["ratio_to_copy"] > 0 and result["target_ratio"] == 8.0
+    assert result["machine"]["cpu_count"] >= 1 and result["peak_rss_mb"] > 0

@@ -46,16 +46,23 @@ def row(**changes) -> list[str]:
     return [changes.get(field, GOOD[field]) for field in HEADER]
 
 
+def staged(result) -> dict:
+    """An accepted row's record by stage column."""
+    return dict(zip(STAGE_COLUMNS, result.record, strict=True))
+
+
 def test_accepted_row_record_in_stage_order():
     result = validator().validate(7, row())
     assert result.accepted and result.errors == () and result.warnings == ()
     assert dict(zip(STAGE_COLUMNS, result.record, strict=True)) == {
         "row_number": 7,
         "claim_id": "A1",
+        "line_number": None,
         "payer": "Aetna",
         "cpt": "99213",
         "cpt_modifiers": None,
         "cpt_group": "E&M",
+        "service_date": None,
         "submitted_date": "2026-01-05",
         "decided_date": "2026-01-20",
         "payment_date": "2026-01-25",
@@ -100,7 +107,7 @@ def test_normalisation_aliases_overrides_and_denial_fields():
 
 def test_unaliased_payer_is_collapsed_not_recased():
     result = validator(aliases={"aetna": "Aetna Inc"}).validate(1, row(payer=" Blue  Cross "))
-    assert result.record[2] == "Blue Cross"
+    assert staged(result)["payer"] == "Blue Cross"
 
 
 @pytest.mark.parametrize(
@@ -169,17 +176,18 @@ def test_unknown_outcome_warns_and_may_lack_a_decision_date():
     )
     assert result.accepted
     assert result.warnings == (("outcome", "outcome.unknown"),)
-    assert result.record[7] is None and result.record[9] == "OTHER"
+    assert staged(result)["decided_date"] is None and staged(result)["outcome"] == "OTHER"
     assert result.date_key == date(2026, 1, 5)  # falls back to submitted_date
 
 
 def test_short_rows_pad_with_empty_and_extra_values_are_ignored():
     short = validator().validate(1, row()[:6])
     assert short.accepted
-    assert short.record[8:10] == (None, "PAID")
-    assert short.record[10:] == (None, None, None, None, None)
+    values = staged(short)
+    assert (values["payment_date"], values["outcome"]) == (None, "PAID")
+    assert [values[c] for c in STAGE_COLUMNS[-5:]] == [None] * 5
     long = validator().validate(2, [*row(), "extra", "values"])
-    assert long.accepted and long.record[1] == "A1"
+    assert long.accepted and staged(long)["claim_id"] == "A1"
 
 
 def test_missing_optional_columns_stay_null():
@@ -187,8 +195,8 @@ def test_missing_optional_columns_stay_null():
     result = validator(header).validate(1, ["Aetna", "99213", "2026-01-05", "2026-01-20", "paid"])
     assert result.accepted
     assert result.record == (
-        1, None, "Aetna", "99213", None, "E&M", "2026-01-05", "2026-01-20", None, "PAID",
-        None, None, None, None, None,
+        1, None, None, "Aetna", "99213", None, "E&M", None, "2026-01-05", "2026-01-20", None,
+        "PAID", None, None, None, None, None,
     )  # fmt: skip
 
 
@@ -248,5 +256,5 @@ def test_caches_stay_bounded_and_results_stay_right(monkeypatch):
     check = validator()
     for cents in range(50):
         result = check.validate(1, row(billed_amount=f"1{cents:02d}.00"))
-        assert result.record[10] == f"1{cents:02d}.00"
+        assert staged(result)["billed_amount"] == f"1{cents:02d}.00"
     assert len(check._money) <= 5

@@ -11,7 +11,13 @@ from common.db.schema.claims import (
     uploads,
 )
 from common.db.schema.ops import audit_events, dead_letters, outbox, processed_messages
-from common.db.schema.rollups import claim_rollup_state, claim_rollups
+from common.db.schema.rollups import (
+    ROLLUP_TABLES,
+    claim_rollups,
+    claim_rollups_groups,
+    claim_rollups_payments,
+    claim_rollups_reasons,
+)
 from common.db.schema.signals import (
     alert_rules,
     alerts,
@@ -37,8 +43,11 @@ __all__ = [
     "alerts",
     "audit_events",
     "auth_throttle",
-    "claim_rollup_state",
+    "ROLLUP_TABLES",
     "claim_rollups",
+    "claim_rollups_groups",
+    "claim_rollups_payments",
+    "claim_rollups_reasons",
     "claim_versions",
     "claims",
     "cpt_overrides",

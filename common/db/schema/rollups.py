@@ -1,14 +1,16 @@
-"""Per-day claim rollups: the API's dashboard and payer summary read these, not raw claims.
+"""Claim rollups: what the signal products, the dashboard and the weekly report read.
 
-A customer's rollup is rebuilt from `claims` when its uploads watermark moves (see
-`common/services/queries/rollups.py`); every instance shares it because it lives in Postgres.
+Maintained set-based inside every batch merge of an upload (a new line adds; an updated line
+subtracts its previous version and adds the new one), under the customer's ingest lock, so
+signals cost O(payers × groups × days) whatever the number of lines (DESIGN §4). The lag of a
+line is measured from submitted_date, else from service_date (SPEC 2.2 †); `n_lag_service`
+counts the lines measured from the date of service. `upstream rollups verify` recomputes them.
 """
 
 from sqlalchemy import (
     BigInteger,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     Numeric,
@@ -16,52 +18,98 @@ from sqlalchemy import (
     Table,
     Text,
     Uuid,
-    func,
 )
 
 from common.db.schema.base import metadata, tenant
 
-# Sums of up to millions of numeric(12,2) amounts need more digits than one claim.
+# Sums of up to millions of numeric(12,2) amounts need more digits than one line.
 MoneySum = Numeric(16, 2)
 
+
+def _customer() -> Column:
+    # no separate customer_id index: every primary key leads with it
+    return Column(
+        "customer_id", Uuid, ForeignKey("customers.id", ondelete="RESTRICT"), nullable=False
+    )
+
+
+def _counts(*names: str) -> list[Column]:
+    return [Column(name, Integer, nullable=False) for name in names]
+
+
+def _sums(kind, *names: str) -> list[Column]:
+    return [Column(name, kind, nullable=False) for name in names]
+
+
+# Per (payer, day): day is decided_date, else the lag start while pending. The API's dashboard
+# and payer summary, DenialScope's payer totals, DelayGuard's decided-date basis, the report.
 claim_rollups = tenant(
     Table(
         "claim_rollups",
         metadata,
-        # no separate customer_id index: the primary key leads with it
-        Column(
-            "customer_id", Uuid, ForeignKey("customers.id", ondelete="RESTRICT"), nullable=False
-        ),
-        # decided_date; pending claims (no decision yet) count on their submission date
+        _customer(),
         Column("day", Date, nullable=False),
         Column("payer", Text, nullable=False),
-        Column("n_paid", Integer, nullable=False),
-        Column("n_denied", Integer, nullable=False),
-        Column("n_other", Integer, nullable=False),
-        Column("billed", MoneySum, nullable=False),
-        Column("allowed", MoneySum, nullable=False),
-        Column("paid", MoneySum, nullable=False),
-        Column("denied_billed", MoneySum, nullable=False),
-        Column("decision_days", BigInteger, nullable=False),
-        Column("n_decided", Integer, nullable=False),
-        Column("payment_days", BigInteger, nullable=False),
-        Column("n_payment", Integer, nullable=False),
-        # revision 0007: one row per (day, payer); nothing the API shows needs cpt_group
+        *_counts("n_paid", "n_denied", "n_other", "n_decided", "n_payment", "n_lag_service"),
+        *_sums(MoneySum, "billed", "allowed", "paid", "denied_billed", "denied_charge"),
+        *_sums(BigInteger, "decision_days", "payment_days"),
+        # PAID lines on decided_date: DelayGuard's basis when payment dates are missing
+        *_counts("n_paid_undated"),
+        *_sums(BigInteger, "paid_lag_days", "paid_lag_days_sq", "paid_undated_lag_days"),
+        *_sums(MoneySum, "paid_cash"),
         PrimaryKeyConstraint("customer_id", "day", "payer", name="pk_claim_rollups"),
     )
 )
 
-claim_rollup_state = tenant(
+# PAID + DENIED lines per (payer, cpt_group, decided_date, decision lag): DriftWatch's rates
+# and decision-time medians.
+claim_rollups_groups = tenant(
     Table(
-        "claim_rollup_state",
+        "claim_rollups_groups",
         metadata,
-        Column(
-            "customer_id",
-            Uuid,
-            ForeignKey("customers.id", ondelete="RESTRICT"),
-            primary_key=True,
+        _customer(),
+        Column("payer", Text, nullable=False),
+        Column("cpt_group", Text, nullable=False),
+        Column("day", Date, nullable=False),
+        Column("lag_days", Integer, nullable=False),
+        *_counts("n", "n_denied", "n_lag_service"),
+        *_sums(MoneySum, "charge"),
+        PrimaryKeyConstraint(
+            "customer_id", "payer", "day", "cpt_group", "lag_days", name="pk_claim_rollups_groups"
         ),
-        Column("watermark", Text, nullable=False),
-        Column("refreshed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     )
 )
+
+# DENIED lines per (payer, decided_date, reason): DenialScope's reasons.
+claim_rollups_reasons = tenant(
+    Table(
+        "claim_rollups_reasons",
+        metadata,
+        _customer(),
+        Column("payer", Text, nullable=False),
+        Column("day", Date, nullable=False),
+        Column("reason", Text, nullable=False),
+        *_counts("n"),
+        *_sums(MoneySum, "charge"),
+        PrimaryKeyConstraint(
+            "customer_id", "payer", "day", "reason", name="pk_claim_rollups_reasons"
+        ),
+    )
+)
+
+# PAID lines with a payment date per (payer, payment_date): DelayGuard and the report's trend.
+claim_rollups_payments = tenant(
+    Table(
+        "claim_rollups_payments",
+        metadata,
+        _customer(),
+        Column("payer", Text, nullable=False),
+        Column("day", Date, nullable=False),
+        *_counts("n", "n_lag_service"),
+        *_sums(BigInteger, "lag_days", "lag_days_sq"),
+        *_sums(MoneySum, "cash"),
+        PrimaryKeyConstraint("customer_id", "payer", "day", name="pk_claim_rollups_payments"),
+    )
+)
+
+ROLLUP_TABLES = (claim_rollups, claim_rollups_groups, claim_rollups_reasons, claim_rollups_payments)

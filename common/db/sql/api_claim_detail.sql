@@ -1,6 +1,6 @@
--- One claim with its superseded versions, newest first.
-SELECT c.id, c.upload_id, c.claim_id, c.payer, c.cpt, c.cpt_modifiers, c.cpt_group,
-       c.submitted_date, c.decided_date, c.payment_date, c.outcome, c.billed_amount,
+-- One service line with its superseded versions, newest first.
+SELECT c.id, c.upload_id, c.claim_id, c.line_key, c.line_number, c.payer, c.cpt,
+       c.cpt_modifiers, c.cpt_group, c.service_date, c.submitted_date, c.decided_date, c.payment_date, c.outcome, c.billed_amount,
        c.allowed_amount, c.paid_amount, c.denial_reason_code, c.denial_reason_text,
        c.created_at, c.updated_at,
        COALESCE((

@@ -1,17 +1,8 @@
 -- The dashboard in one round trip: every part is a CTE and the result one JSON document.
--- Claim figures come from claim_rollups; `stale` says the rollup lags the claims (the caller
--- rebuilds it and runs this again). "Open" signals are those of each product's latest run
--- that no operator resolved; recovery counts the latest judgment per alert.
-WITH wm AS (
-  SELECT concat_ws(':',
-           (SELECT count(*) FROM uploads
-             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
-           (SELECT max(completed_at) FROM uploads
-             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
-           (SELECT max(id) FROM claims WHERE customer_id = CAST(:customer_id AS uuid))
-         ) AS watermark
-),
-months AS (
+-- Line figures come from claim_rollups (maintained at load time). "Open" signals are those
+-- of each product's latest run that no operator resolved; recovery counts the latest judgment
+-- per alert.
+WITH months AS (
   SELECT (CAST(:trend_start AS date) + make_interval(months => m))::date AS month
   FROM generate_series(0, 5) AS m
 ),
@@ -94,7 +85,4 @@ SELECT json_build_object(
       'last_30_days', COALESCE(sum(amount) FILTER (WHERE on_day > CAST(:today AS date) - 30), 0),
       'all_time', COALESCE(sum(amount), 0))
     FROM recovered)
-) AS doc,
-(SELECT watermark FROM wm) IS DISTINCT FROM (
-  SELECT watermark FROM claim_rollup_state WHERE customer_id = CAST(:customer_id AS uuid)
-) AS stale
+) AS doc

@@ -1,15 +1,5 @@
--- Per-payer totals for [start, end) on decision date, from the rollup; `stale` says the
--- rollup lags the claims (the caller rebuilds it and runs this again).
-WITH wm AS (
-  SELECT concat_ws(':',
-           (SELECT count(*) FROM uploads
-             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
-           (SELECT max(completed_at) FROM uploads
-             WHERE customer_id = CAST(:customer_id AS uuid) AND status IN ('loaded', 'partial')),
-           (SELECT max(id) FROM claims WHERE customer_id = CAST(:customer_id AS uuid))
-         ) AS watermark
-),
-p AS (
+-- Per-payer totals for [start, end) on decision date, from claim_rollups.
+WITH p AS (
   SELECT payer,
          sum(n_paid + n_denied + n_other) AS claims,
          sum(n_paid) AS paid,
@@ -36,7 +26,4 @@ SELECT COALESCE((
                   'avg_days_to_decision', round(avg_days_to_decision, 2),
                   'avg_days_to_payment', round(avg_days_to_payment, 2))
                 ORDER BY claims DESC, payer)
-         FROM p), '[]'::json) AS payers,
-       (SELECT watermark FROM wm) IS DISTINCT FROM (
-         SELECT watermark FROM claim_rollup_state
-         WHERE customer_id = CAST(:customer_id AS uuid)) AS stale
+         FROM p), '[]'::json) AS payers

@@ -5,44 +5,38 @@
 -- payment_date, only those count (cohort and days on payment_date); otherwise every PAID claim
 -- counts on decided_date. Mixing the two per claim would make recent, not-yet-posted payments
 -- look fast and hide real slowdowns.
--- Two range scans (payment_date and decided_date, each served by its own covering index)
--- give per-day sums for both bases; windows and weeks are summed from the days, variance from
--- the sums of squares. scan_start = the earlier of baseline and trend start.
+-- Per-day sums for both bases come from the rollups (claim_rollups_payments on payment_date,
+-- claim_rollups' PAID columns on decided_date); windows and weeks are summed from the days,
+-- variance from the sums of squares. scan_start = the earlier of baseline and trend start.
+-- Lags run from submitted_date, else service_date.
 WITH daily AS (
     SELECT payer,
            true AS on_payment,
-           payment_date AS day,
-           count(*) AS n,
-           sum(payment_date - submitted_date)::float8 AS days,
-           sum((payment_date - submitted_date)::bigint * (payment_date - submitted_date))::float8
-               AS days_sq,
-           sum(coalesce(paid_amount, allowed_amount, 0)) AS dollars,
+           day,
+           n,
+           lag_days::float8 AS days,
+           lag_days_sq::float8 AS days_sq,
+           cash AS dollars,
            0 AS n_undated
-    FROM claims
+    FROM claim_rollups_payments
     WHERE customer_id = :customer_id
-      AND outcome = 'PAID'
-      AND payment_date >= :scan_start
-      AND payment_date < :current_end
-    GROUP BY payer, payment_date
+      AND day >= :scan_start
+      AND day < :current_end
+      AND n <> 0
     UNION ALL
     SELECT payer,
            false AS on_payment,
-           decided_date AS day,
-           count(*) AS n,
-           sum(decided_date - submitted_date)::float8 AS days,
-           sum((decided_date - submitted_date)::bigint * (decided_date - submitted_date))::float8
-               AS days_sq,
-           sum(coalesce(paid_amount, allowed_amount, 0)) AS dollars,
-           count(*) FILTER (WHERE payment_date IS NULL) AS n_undated
-    FROM claims
+           day,
+           n_paid AS n,
+           paid_lag_days::float8 AS days,
+           paid_lag_days_sq::float8 AS days_sq,
+           paid_cash AS dollars,
+           n_paid_undated AS n_undated
+    FROM claim_rollups
     WHERE customer_id = :customer_id
-      AND outcome = 'PAID'
-      AND decided_date >= :scan_start
-      AND decided_date < :current_end
-    GROUP BY payer, decided_date
-),
-days AS (
-    SELECT * FROM daily
+      AND day >= :scan_start
+      AND day < :current_end
+      AND n_paid <> 0
 ),
 basis AS (
     SELECT payer,
@@ -50,7 +44,7 @@ basis AS (
                / nullif(coalesce(sum(n) FILTER (WHERE on_payment), 0)
                         + coalesce(sum(n_undated) FILTER (WHERE NOT on_payment), 0), 0)
                AS completeness
-    FROM days
+    FROM daily
     WHERE day >= :baseline_start
     GROUP BY payer
 ),
@@ -58,7 +52,7 @@ chosen AS (
     SELECT d.payer, d.day, d.n, d.days, d.days_sq, d.dollars,
            coalesce(b.completeness, 0) AS completeness,
            coalesce(b.completeness, 0) >= :payment_basis_share AS by_payment
-    FROM days d
+    FROM daily d
     JOIN basis b USING (payer)
     WHERE d.on_payment = (coalesce(b.completeness, 0) >= :payment_basis_share)
 ),

@@ -1,46 +1,47 @@
--- DenialScope: per payer, claims / denials / denied dollars in the recent and baseline windows,
--- and per (payer, reason) denials and denied dollars, in one pass over the claims.
--- Half-open on decided_date: baseline [baseline_start, current_start),
+-- DenialScope: per payer, lines / denials / denied dollars in the recent and baseline windows
+-- (from claim_rollups), and per (payer, reason) denials and denied dollars (from
+-- claim_rollups_reasons). Half-open on decided_date: baseline [baseline_start, current_start),
 -- recent [current_start, current_end). Population PAID + DENIED; denied dollars are billed,
--- else allowed. Reason = denial_reason_code, else text, else UNSPECIFIED.
--- Rows with reason IS NULL are the payer totals.
-WITH decided AS (
+-- else allowed. Rows with reason IS NULL are the payer totals.
+WITH payers AS (
     SELECT payer,
-           decided_date >= :current_start AS is_current,
-           CASE WHEN outcome = 'DENIED' THEN
-               coalesce(nullif(btrim(denial_reason_code), ''),
-                        nullif(btrim(denial_reason_text), ''),
-                        'UNSPECIFIED')
-           END AS reason,
-           CASE WHEN outcome = 'DENIED' THEN coalesce(billed_amount, allowed_amount, 0) END
-               AS denied_dollars
-    FROM claims
+           NULL::text AS reason,
+           sum(n_paid + n_denied) FILTER (WHERE day < :current_start) AS n_baseline,
+           sum(n_paid + n_denied) FILTER (WHERE day >= :current_start) AS n_current,
+           sum(n_denied) FILTER (WHERE day < :current_start) AS denied_baseline,
+           sum(n_denied) FILTER (WHERE day >= :current_start) AS denied_current,
+           sum(denied_charge) FILTER (WHERE day < :current_start) AS dollars_baseline,
+           sum(denied_charge) FILTER (WHERE day >= :current_start) AS dollars_current
+    FROM claim_rollups
     WHERE customer_id = :customer_id
-      AND decided_date >= :baseline_start
-      AND decided_date < :current_end
-      AND outcome IN ('PAID', 'DENIED')
+      AND day >= :baseline_start
+      AND day < :current_end
+    GROUP BY payer
+    HAVING sum(n_paid + n_denied) > 0
 ),
-grouped AS (
+reasons AS (
     SELECT payer,
            reason,
-           GROUPING(reason) = 1 AS is_payer_total,
-           count(*) FILTER (WHERE NOT is_current) AS n_baseline,
-           count(*) FILTER (WHERE is_current) AS n_current,
-           count(reason) FILTER (WHERE NOT is_current) AS denied_baseline,
-           count(reason) FILTER (WHERE is_current) AS denied_current,
-           coalesce(sum(denied_dollars) FILTER (WHERE NOT is_current), 0) AS dollars_baseline,
-           coalesce(sum(denied_dollars) FILTER (WHERE is_current), 0) AS dollars_current
-    FROM decided
-    GROUP BY GROUPING SETS ((payer), (payer, reason))
+           sum(n) FILTER (WHERE day < :current_start) AS n_baseline,
+           sum(n) FILTER (WHERE day >= :current_start) AS n_current,
+           sum(n) FILTER (WHERE day < :current_start) AS denied_baseline,
+           sum(n) FILTER (WHERE day >= :current_start) AS denied_current,
+           sum(charge) FILTER (WHERE day < :current_start) AS dollars_baseline,
+           sum(charge) FILTER (WHERE day >= :current_start) AS dollars_current
+    FROM claim_rollups_reasons
+    WHERE customer_id = :customer_id
+      AND day >= :baseline_start
+      AND day < :current_end
+    GROUP BY payer, reason
+    HAVING sum(n) > 0
 )
 SELECT payer,
-       CASE WHEN is_payer_total THEN NULL ELSE reason END AS reason,
-       n_baseline::int AS n_baseline,
-       n_current::int AS n_current,
-       denied_baseline::int AS denied_baseline,
-       denied_current::int AS denied_current,
-       dollars_baseline::numeric(14, 2) AS dollars_baseline,
-       dollars_current::numeric(14, 2) AS dollars_current
-FROM grouped
-WHERE is_payer_total OR reason IS NOT NULL
+       reason,
+       coalesce(n_baseline, 0)::int AS n_baseline,
+       coalesce(n_current, 0)::int AS n_current,
+       coalesce(denied_baseline, 0)::int AS denied_baseline,
+       coalesce(denied_current, 0)::int AS denied_current,
+       coalesce(dollars_baseline, 0)::numeric(14, 2) AS dollars_baseline,
+       coalesce(dollars_current, 0)::numeric(14, 2) AS dollars_current
+FROM (SELECT * FROM payers UNION ALL SELECT * FROM reasons) r
 ORDER BY payer, reason NULLS FIRST

@@ -1,11 +1,13 @@
 CREATE TEMP TABLE claim_stage (
     row_number integer NOT NULL,
     claim_id text,
+    line_number integer,
     payer text NOT NULL,
     cpt text NOT NULL,
     cpt_modifiers text,
     cpt_group text NOT NULL,
-    submitted_date date NOT NULL,
+    service_date date,
+    submitted_date date,
     decided_date date,
     payment_date date,
     outcome text NOT NULL,
@@ -14,5 +16,5 @@ CREATE TEMP TABLE claim_stage (
     paid_amount numeric(12, 2),
     denial_reason_code text,
     denial_reason_text text,
-    claim_key text NOT NULL
+    line_key text COLLATE "C" NOT NULL
 ) ON COMMIT DROP

@@ -5,7 +5,7 @@ SELECT
       WHERE customer_id = :customer_id AND id <> :upload_id
         AND status IN ('loaded', 'partial')
         AND received_at >= now() - make_interval(days => CAST(:rowcount_days AS integer))) AS recent_row_counts,
-    (SELECT count(*) FILTER (WHERE outcome = 'DENIED')::float8 / nullif(count(*), 0)
-       FROM claims
-      WHERE customer_id = :customer_id AND outcome IN ('PAID', 'DENIED')
-        AND decided_date >= current_date - CAST(:mix_days AS integer)) AS denial_share_90d
+    (SELECT sum(n_denied)::float8 / nullif(sum(n_paid + n_denied), 0)
+       FROM claim_rollups
+      WHERE customer_id = :customer_id
+        AND day >= current_date - CAST(:mix_days AS integer)) AS denial_share_90d

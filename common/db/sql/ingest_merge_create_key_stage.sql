@@ -1,2 +1,2 @@
--- Claim identities staged by earlier batches of this file, for duplicate.row across batches.
-CREATE TEMP TABLE staged_keys (claim_key text PRIMARY KEY) ON COMMIT DROP
+-- Line identities staged by earlier batches of this file, for duplicate.row across batches.
+CREATE TEMP TABLE staged_keys (line_key text COLLATE "C" PRIMARY KEY) ON COMMIT DROP

@@ -1,12 +1,12 @@
 -- A claim identity seen again later in the same batch is rejected as duplicate.row.
 WITH repeated AS (
-    SELECT claim_key FROM claim_stage GROUP BY claim_key HAVING count(*) > 1
+    SELECT line_key FROM claim_stage GROUP BY line_key HAVING count(*) > 1
 ), later AS (
     SELECT s.row_number
     FROM (
         SELECT row_number,
-               row_number() OVER (PARTITION BY claim_key ORDER BY row_number) AS occurrence
-        FROM claim_stage JOIN repeated USING (claim_key)
+               row_number() OVER (PARTITION BY line_key ORDER BY row_number) AS occurrence
+        FROM claim_stage JOIN repeated USING (line_key)
     ) s
     WHERE s.occurrence > 1
 ), dropped AS (

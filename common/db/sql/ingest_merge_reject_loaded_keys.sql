@@ -3,7 +3,7 @@
 WITH dropped AS (
     DELETE FROM claim_stage s
     WHERE EXISTS (
-        SELECT 1 FROM claims c WHERE c.customer_id = :customer_id AND c.claim_key = s.claim_key
+        SELECT 1 FROM claims c WHERE c.customer_id = :customer_id AND c.line_key = s.line_key
     )
     RETURNING s.row_number
 )

@@ -1,7 +1,7 @@
 -- A claim identity an earlier batch of the same file already staged is rejected as duplicate.row.
 WITH dropped AS (
     DELETE FROM claim_stage s
-    WHERE EXISTS (SELECT 1 FROM staged_keys k WHERE k.claim_key = s.claim_key)
+    WHERE EXISTS (SELECT 1 FROM staged_keys k WHERE k.line_key = s.line_key)
     RETURNING s.row_number
 )
 INSERT INTO upload_rejections (customer_id, upload_id, row_number, column_name, rule, severity)

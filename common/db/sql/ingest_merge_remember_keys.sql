@@ -1,1 +1,1 @@
-INSERT INTO staged_keys (claim_key) SELECT claim_key FROM claim_stage
+INSERT INTO staged_keys (line_key) SELECT line_key FROM claim_stage

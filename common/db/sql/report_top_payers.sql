@@ -1,9 +1,9 @@
--- Payers with the most decided claims in the trend window (the report charts these).
-SELECT payer, count(*) AS claims
-FROM claims
+-- Payers with the most decided lines in the trend window (the report charts these).
+SELECT payer, sum(n_paid + n_denied)::int AS claims
+FROM claim_rollups
 WHERE customer_id = :customer_id
-  AND decided_date >= CAST(:trend_start AS date) AND decided_date < CAST(:trend_end AS date)
-  AND outcome IN ('PAID', 'DENIED')
+  AND day >= CAST(:trend_start AS date) AND day < CAST(:trend_end AS date)
 GROUP BY payer
-ORDER BY count(*) DESC, payer
+HAVING sum(n_paid + n_denied) > 0
+ORDER BY sum(n_paid + n_denied) DESC, payer
 LIMIT :limit

@@ -62,9 +62,9 @@ def load_file(
         )
     params = {"customer_id": customer.id, "upload_id": upload_id}
     # Batches of a concurrent upload of this customer must not interleave with ours: a
-    # repeat across our batches is told apart from a claim that upload loaded.
+    # repeat across our batches is told apart from a line that upload loaded.
     hold_until_commit(conn, ingest_lock_key(customer.id))
-    history = _history(conn, params, thresholds)  # before this upload adds any claim
+    history = _history(conn, params, thresholds)  # before this upload adds any line
     has_claims = conn.execute(sql("ingest_customer_has_claims"), params).scalar()
     merger = BatchMerger(conn, params, has_claims, thresholds.rejection_samples)
     errors, warnings = Tally(thresholds.rejection_samples), Tally(thresholds.rejection_samples)
@@ -90,7 +90,7 @@ def load_file(
         warnings=warnings,
         quality=merger.quality,
         history=history,
-        claims=merger.claims_change(),
+        lines=merger.lines_change(),
         thresholds=thresholds,
         today=date.today(),
         **context,

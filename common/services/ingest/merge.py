@@ -1,4 +1,4 @@
-"""Merge each staged batch of one upload into `claims`, in file order (SPEC 2.5)."""
+"""Merge each staged batch of one upload into `claims` and the rollups, in file order (SPEC 2.5)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from common.db.queries import sql
 from common.domain import rules
+from common.services import rollups
 from common.services.ingest.report import Tally
 
 _EARLIEST = frozenset({"date_min"})
@@ -14,9 +15,10 @@ _LATEST = frozenset({"date_max", "newest_decided"})
 
 
 class BatchMerger:
-    """Rejects repeated identities, versions and updates changed claims, inserts new ones.
+    """Rejects repeated identities, versions and updates changed lines, inserts new ones, and
+    adds every change to the rollups in the same transaction.
 
-    A file arrives in batches; the first occurrence of a claim identity in the file wins
+    A file arrives in batches; the first occurrence of a line identity in the file wins
     whichever batch it is in, so identities are kept across batches while more follow.
     Counts from `ingest_merge_stage_quality` add up over batches; dates take the extremes.
     """
@@ -25,8 +27,9 @@ class BatchMerger:
         self.conn, self.params, self.has_claims = conn, params, has_claims
         self.duplicates = Tally(samples)
         self.quality: dict = {}
-        self.new_claims = self.updated_claims = 0
+        self.new_lines = self.updated_lines = 0
         self._batches = 0
+        rollups.open_line_delta(conn)
 
     def merge(self, more: bool) -> None:
         """Merge the batch now in `claim_stage`; with `more`, make room for the next one."""
@@ -36,22 +39,23 @@ class BatchMerger:
             self._merge_with_history(more)
         else:
             self._insert_first_upload()
+        rollups.apply_line_delta(conn, params["customer_id"], removals=self.has_claims)
         self._add_quality(conn.execute(sql("ingest_merge_stage_quality")).mappings().one())
         if more:
             conn.execute(sql("ingest_merge_clear_stage"))
         self._batches += 1
 
-    def claims_change(self) -> dict:
-        """New, updated and unchanged claims among the accepted rows."""
-        unchanged = self.quality["accepted"] - self.new_claims - self.updated_claims
+    def lines_change(self) -> dict:
+        """New, updated and unchanged lines among the accepted rows."""
+        unchanged = self.quality["accepted"] - self.new_lines - self.updated_lines
         return {
-            "new_claims": self.new_claims,
-            "updated_claims": self.updated_claims,
-            "unchanged_claims": unchanged,
+            "new_lines": self.new_lines,
+            "updated_lines": self.updated_lines,
+            "unchanged_lines": unchanged,
         }
 
     def _merge_with_history(self, more: bool) -> None:
-        # A repeat of an earlier batch's row may look like an unchanged claim, so the
+        # A repeat of an earlier batch's row may look like an unchanged line, so the
         # identities of earlier batches are kept in `staged_keys`.
         conn, params = self.conn, self.params
         if self._batches:
@@ -60,15 +64,14 @@ class BatchMerger:
             if not self._batches:
                 conn.execute(sql("ingest_merge_create_key_stage"))
             conn.execute(sql("ingest_merge_remember_keys"))
-        conn.execute(sql("ingest_merge_version_changed_claims"), params)
-        self.updated_claims += conn.execute(
-            sql("ingest_merge_update_changed_claims"), params
-        ).rowcount
+        conn.execute(sql("ingest_merge_version_changed_lines"), params)
+        updated = conn.execute(sql("ingest_merge_update_changed_lines"), params)
+        self.updated_lines += updated.rowcount
         self._insert_new()
 
     def _insert_first_upload(self) -> None:
-        # Every claim of this customer came from an earlier batch of this file, so the unique
-        # (customer_id, claim_key) index finds repeats across batches; the rare file that has
+        # Every line of this customer came from an earlier batch of this file, so the unique
+        # (customer_id, line_key) index finds repeats across batches; the rare file that has
         # one redoes the batch after rejecting them, instead of every batch probing claims.
         if not self._batches:
             self._insert_new()
@@ -82,7 +85,7 @@ class BatchMerger:
 
     def _insert_new(self) -> None:
         params = self.params | {"has_claims": self.has_claims}
-        self.new_claims += self.conn.execute(sql("ingest_merge_insert_new_claims"), params).rowcount
+        self.new_lines += self.conn.execute(sql("ingest_merge_insert_new_lines"), params).rowcount
 
     def _reject(self, row_numbers) -> None:
         for (row_number,) in sorted(row_numbers):

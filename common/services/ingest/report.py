@@ -84,7 +84,8 @@ class UploadReport:
     rejection_samples: Mapping | None = None
     warnings: Mapping | None = None
     warning_samples: Mapping | None = None
-    claims: Mapping | None = None
+    lines: Mapping | None = None
+    lag_basis: str | None = None
     quality: Mapping | None = None
     anomalies: list | None = None
 
@@ -147,7 +148,7 @@ def loaded(
     warnings: Tally,
     quality: Mapping,
     history: Mapping,
-    claims: Mapping,
+    lines: Mapping,
     thresholds,
     today: date,
     **detail,
@@ -172,7 +173,8 @@ def loaded(
         warning_samples=warnings.sorted_samples(),
         date_min=quality["date_min"],
         date_max=quality["date_max"],
-        claims=claims,
+        lines=lines,
+        lag_basis=upload_quality.lag_basis(quality["lag_from_service"], accepted),
         quality=upload_quality.quality_metrics(quality, rows_total, today),
         anomalies=(
             upload_quality.anomalies(rows_total, quality, history, thresholds) if accepted else []

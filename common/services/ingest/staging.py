@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from typing import BinaryIO
 
 from common.domain.csv_reader import CsvFormatError
+from common.domain.line_identity import LineKeys, hashed_line
 from common.services.ingest.pipeline import BATCH_END
 
 
@@ -24,6 +24,7 @@ class StagedRows:
         self.batch_rows = batch_rows
         self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_warning": 0}
         self.format_error: str | None = None
+        self.keys = LineKeys()
 
     def __iter__(self):
         buffer = io.StringIO()
@@ -66,7 +67,10 @@ class StagedRows:
             for column, rule in result.warnings:
                 self.warnings.add(rule, row_number)
                 self.findings.writerow((row_number, column, rule, "warning"))
-        return _keyed(result.record)
+        record = result.record
+        if record[1] is None:
+            return (*record, hashed_line(_hashed_content(record)))
+        return (*record, self.keys.claim_line(record[1], record[2], record[4], record[5]))
 
 
 def _empty(buffer: io.StringIO) -> None:
@@ -74,17 +78,14 @@ def _empty(buffer: io.StringIO) -> None:
     buffer.truncate()
 
 
-def _keyed(record: tuple) -> tuple:
-    """Append claim_key (row identity, SPEC 2.5) to a staged record.
+def _hashed_content(record: tuple) -> tuple:
+    """What the hash identity of an id-less row covers.
 
-    claim_id when present; otherwise a hash of the normalised row, so only id-less rows pay
-    for hashing. Changes to a known claim are found by comparing columns in SQL.
+    The fourteen values rows had before service lines, in their order then, so a row loaded
+    before revision 0009 keeps its hash; line_number and service_date follow only when set.
     """
-    claim_id = record[1]
-    if claim_id:
-        return (*record, "id:" + claim_id)
-    content = "\x1f".join("\x00" if v is None else str(v) for v in record[1:])
-    return (*record, "row:" + hashlib.sha256(content.encode()).hexdigest())
+    extra = tuple(f"{tag}{v}" for tag, v in (("L", record[2]), ("S", record[7])) if v is not None)
+    return (record[1], *record[3:7], *record[8:17], *extra)
 
 
 class CountingReader:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import Connection
 
 from common.db.queries import sql
-from common.services.queries.rollups import fresh_row
+from common.domain.line_identity import claim_key_range
 
 
 def _rows(conn: Connection, name: str, params: dict) -> list[dict]:
@@ -42,9 +42,17 @@ def upload_stats(conn: Connection, customer_id: str) -> dict:
 
 
 def list_claims(conn, customer_id: str, limit: int, after, filters: dict) -> list[dict]:
-    """Up to `limit` claims with id below `after` = [id] (or None), filtered."""
+    """Up to `limit` lines with id below `after` = [id] (or None), filtered.
+
+    `claim_id` becomes a range of the byte-ordered line keys: every key of a claim starts with
+    the same prefix, so its lines come from one index range.
+    """
     params = {"customer_id": customer_id, "limit": limit, "after_id": after[0] if after else None}
-    return _rows(conn, "api_claims_list", params | filters)
+    claim_id = filters.get("claim_id")
+    key_from, key_to = claim_key_range(claim_id) if claim_id else (None, None)
+    keys = {"key_from": key_from, "key_to": key_to}
+    rest = {k: v for k, v in filters.items() if k != "claim_id"}
+    return _rows(conn, "api_claims_list", params | rest | keys)
 
 
 def claim_key(row: dict) -> list:
@@ -60,11 +68,11 @@ def get_claim(conn: Connection, customer_id: str, claim_pk: int) -> dict | None:
 def payer_summary(conn: Connection, customer_id: str, start: date, end: date) -> list[dict]:
     """Per-payer totals for [start, end) on decision date."""
     params = {"customer_id": customer_id, "start_date": start, "end_date": end}
-    return list(fresh_row(conn, customer_id, "api_payer_summary", params)["payers"])
+    return list(conn.execute(sql("api_payer_summary"), params).scalar_one())
 
 
 def dashboard(conn: Connection, customer_id: str, today: date) -> dict:
-    """The dashboard document (one statement; a second only after a rollup rebuild)."""
+    """The dashboard document, in one statement on the rollups."""
     month_start = today.replace(day=1)
     trend_start = month_start
     for _ in range(5):
@@ -75,4 +83,4 @@ def dashboard(conn: Connection, customer_id: str, today: date) -> dict:
         "month_start": month_start,
         "trend_start": trend_start,
     }
-    return dict(fresh_row(conn, customer_id, "api_dashboard", params)["doc"])
+    return dict(conn.execute(sql("api_dashboard"), params).scalar_one())

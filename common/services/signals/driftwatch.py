@@ -18,6 +18,7 @@ from common.db.queries import sql
 from common.domain import stats
 from common.domain.signal_model import Signal, direction_of
 from common.domain.thresholds import SignalThresholds
+from common.domain.upload_quality import lag_basis
 from common.services.signals.base import run_fields
 from common.services.signals.text import day_before, money, pct, points
 
@@ -35,6 +36,7 @@ class GroupStats:
     n_current: int
     denied_current: int
     dollars_current: float
+    n_service: int = 0  # lines whose lag runs from service_date (SPEC 2.2 †)
     days_baseline: dict[int, int] = field(default_factory=dict)
     days_current: dict[int, int] = field(default_factory=dict)
 
@@ -57,6 +59,7 @@ def group_stats(conn: Connection, customer_id: str, as_of: date, th: SignalThres
                 r["n_current"],
                 r["denied_current"],
                 float(r["dollars_current"]),
+                r["n_service"],
             )
         hist = groups[key].days_current if r["is_current"] else groups[key].days_baseline
         hist[r["days"]] = r["n"]
@@ -150,7 +153,12 @@ def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, do
     before, now, delta = values
     p_raw, q = ps
     kind = "increase" if delta > 0 else "decrease"
-    details = {"p_raw": p_raw, "metric": metric, "population": "PAID+DENIED"}
+    details = {
+        "p_raw": p_raw,
+        "metric": metric,
+        "population": "PAID+DENIED",
+        "lag_basis": lag_basis(g.n_service, g.n_baseline + g.n_current),
+    }
     if metric == "denial_rate":
         details |= {
             "denied_baseline": g.denied_baseline,

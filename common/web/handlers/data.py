@@ -31,13 +31,13 @@ def get_upload(ctx, id):
 
 
 CLAIM_FILTERS = (
-    "payer", "cpt", "cpt_group", "outcome",
+    "claim_id", "payer", "cpt", "cpt_group", "outcome",
     "submitted_from", "submitted_to", "decided_from", "decided_to",
 )  # fmt: skip
 
 
 def list_claims(ctx, query):
-    """Claims, most recently loaded first, filtered."""
+    """Service lines, most recently loaded first, filtered (`claim_id`: one claim's lines)."""
     after = id_keyset("claims", query.cursor)
     filters = {name: getattr(query, name) for name in CLAIM_FILTERS}
     if filters["cpt"]:

@@ -90,8 +90,9 @@ def check_range(start: date | None, end: date | None, label: str) -> None:
 
 
 class ClaimsQuery(ListQuery):
-    """Claim filters; date ranges are half-open [from, to)."""
+    """Service-line filters; `claim_id` lists one claim's lines. Date ranges are [from, to)."""
 
+    claim_id: str | None = Field(None, min_length=1, max_length=100)
     payer: str | None = Field(None, min_length=1, max_length=200)
     cpt: str | None = Field(None, pattern=r"^[0-9A-Za-z]{5}$")
     cpt_group: str | None = Field(None, min_length=1, max_length=40)
@@ -109,16 +110,19 @@ class ClaimsQuery(ListQuery):
 
 
 class Claim(Output):
-    """One claim as loaded (its latest version)."""
+    """One claim service line as loaded (its latest version), with its claim and identity."""
 
     id: int
     upload_id: UUID
     claim_id: str | None
+    line_key: str
+    line_number: int | None
     payer: str
     cpt: str
     cpt_modifiers: str | None
     cpt_group: str
-    submitted_date: date
+    service_date: date | None
+    submitted_date: date | None
     decided_date: date | None
     payment_date: date | None
     outcome: Outcome
