@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, text
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    Table,
+    delete,
+    except_all,
+    func,
+    insert,
+    select,
+    text,
+)
 
 from common.db.queries import sql
 from common.db.schema import ROLLUP_TABLES
@@ -21,6 +32,7 @@ _APPLY = (
     "rollups_apply_reasons",
     "rollups_apply_payments",
 )
+_APPLY_WORK_MEM = "256MB"
 # A rollup row whose lines all moved elsewhere is dropped, not kept as zeros.
 _EMPTY = {
     "claim_rollups": ("n_paid", "n_denied", "n_other"),
@@ -39,6 +51,9 @@ def open_line_delta(conn: Connection) -> None:
 def apply_line_delta(conn: Connection, customer_id: str, removals: bool) -> None:
     """Add `line_delta` to every rollup and empty it; `removals` when it holds −1 rows."""
     params = {"customer_id": str(customer_id)}
+    # One upload's delta is grouped in memory rather than spilled to disk (a million lines
+    # into 160k (payer, group, day, lag) rows).
+    conn.execute(text(f"SET LOCAL work_mem = '{_APPLY_WORK_MEM}'"))
     for name in _APPLY:
         conn.execute(sql(name), params)
     if removals:
@@ -74,31 +89,37 @@ def verify(conn: Connection, customer_id: str) -> list[RollupDifference]:
     differences = []
     savepoint = conn.begin_nested()
     try:
-        for table in ROLLUP_TABLES:
-            conn.execute(
-                text(
-                    f"CREATE TEMP TABLE stored_{table.name} ON COMMIT DROP AS "
-                    f"SELECT * FROM {table.name} WHERE customer_id = :cid"
-                ),
-                {"cid": str(customer_id)},
-            )
+        snapshots = {table.name: _snapshot(conn, table, customer_id) for table in ROLLUP_TABLES}
         rebuild(conn, customer_id)
         for table in ROLLUP_TABLES:
-            differences.append(_compare(conn, table.name, customer_id))
+            differences.append(_compare(conn, table, snapshots[table.name], customer_id))
     finally:
         savepoint.rollback()
     return [d for d in differences if d.stored_only or d.recomputed_only]
 
 
-def _compare(conn: Connection, name: str, customer_id: str) -> RollupDifference:
-    current = f"(SELECT * FROM {name} WHERE customer_id = :cid)"
-    stored_only, recomputed_only = conn.execute(
-        text(
-            f"SELECT (SELECT count(*) FROM (SELECT * FROM stored_{name} EXCEPT ALL "
-            f"SELECT * FROM {current} c) a), "
-            f"(SELECT count(*) FROM (SELECT * FROM {current} c EXCEPT ALL "
-            f"SELECT * FROM stored_{name}) b)"
-        ),
-        {"cid": str(customer_id)},
-    ).one()
-    return RollupDifference(name, stored_only, recomputed_only)
+def _snapshot(conn: Connection, table: Table, customer_id: str) -> Table:
+    """A temp copy of one customer's stored rows of `table` (dropped at commit)."""
+    copy = Table(
+        f"stored_{table.name}",
+        MetaData(),
+        *(Column(c.name, c.type) for c in table.c),
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+    copy.create(conn)
+    rows = select(table).where(table.c.customer_id == customer_id)
+    conn.execute(insert(copy).from_select(list(table.c.keys()), rows))
+    return copy
+
+
+def _compare(conn: Connection, table: Table, stored: Table, customer_id: str):
+    current = select(table).where(table.c.customer_id == customer_id)
+    before = select(*stored.c)
+
+    def rows_only_in(a, b) -> int:
+        return conn.execute(select(func.count()).select_from(except_all(a, b).subquery())).scalar()
+
+    return RollupDifference(
+        table.name, rows_only_in(before, current), rows_only_in(current, before)
+    )

@@ -125,10 +125,7 @@ def _create_rollups() -> None:
             sa.Column("customer_id", sa.Uuid(), nullable=False),
             *[sa.Column(k, KEY_TYPES[k](), nullable=False) for k in keys],
             *[sa.Column(m, _type(kind), nullable=False) for m, kind, _ in measures],
-            sa.ForeignKeyConstraint(
-                ["customer_id"], ["customers.id"],
-                name=f"fk_{name}_customer_id_customers", ondelete="RESTRICT",
-            ),
+            # no FK to customers: derived from claims, which have none (0.8 s per 1M lines)
             sa.PrimaryKeyConstraint("customer_id", *keys, name=f"pk_{name}"),
         )
         _tenant_table(name)

@@ -71,3 +71,4 @@ def test_bench_ingest_small_reports_the_copy_floor_and_the_ratio(app, capsys):
     assert len(result["copy_runs_seconds"]) == 3 and result["copy_floor_seconds"] > 0
     assert result["ratio_to_copy"] > 0 and result["target_ratio"] == 8.0
     assert result["machine"]["cpu_count"] >= 1 and result["peak_rss_mb"] > 0
+    assert result["baseline_executemany_rows_per_second"] > 0

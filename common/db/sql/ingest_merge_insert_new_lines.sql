@@ -1,5 +1,4 @@
 -- Insert the staged lines this customer does not have yet, adding each to line_delta (+1).
--- has_claims = false (a first upload) folds the anti-join away.
 WITH inserted AS (
     INSERT INTO claims (
         customer_id, upload_id, line_key, claim_id, line_number, payer, cpt, cpt_modifiers,
@@ -11,7 +10,7 @@ WITH inserted AS (
            s.payment_date, s.outcome, s.billed_amount, s.allowed_amount, s.paid_amount,
            s.denial_reason_code, s.denial_reason_text
     FROM claim_stage s
-    WHERE NOT CAST(:has_claims AS boolean) OR NOT EXISTS (
+    WHERE NOT EXISTS (
         SELECT 1 FROM claims c WHERE c.customer_id = :customer_id AND c.line_key = s.line_key
     )
     RETURNING payer, cpt_group, outcome, service_date, submitted_date, decided_date,

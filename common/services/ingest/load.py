@@ -126,6 +126,7 @@ def _stream(conn: Connection, rows: StagedRows, merger: BatchMerger) -> None:
             merger.merge(more=batch.more)
     if rows.format_error:
         raise _MalformedFile(rows.format_error)
+    merger.finish()
 
 
 def _history(conn: Connection, params: dict, thresholds: Thresholds) -> dict:

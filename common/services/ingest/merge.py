@@ -21,6 +21,9 @@ class BatchMerger:
     A file arrives in batches; the first occurrence of a line identity in the file wins
     whichever batch it is in, so identities are kept across batches while more follow.
     Counts from `ingest_merge_stage_quality` add up over batches; dates take the extremes.
+    Every batch's line changes collect in `line_delta`, and `finish` adds them to the rollups
+    once: a rollup row that ten batches would each have upserted is written once (the groups
+    rollup of a 1M-line first upload: 15.7 s applied per batch).
     """
 
     def __init__(self, conn: Connection, params: dict, has_claims: bool, samples: int) -> None:
@@ -39,11 +42,14 @@ class BatchMerger:
             self._merge_with_history(more)
         else:
             self._insert_first_upload()
-        rollups.apply_line_delta(conn, params["customer_id"], removals=self.has_claims)
         self._add_quality(conn.execute(sql("ingest_merge_stage_quality")).mappings().one())
         if more:
             conn.execute(sql("ingest_merge_clear_stage"))
         self._batches += 1
+
+    def finish(self) -> None:
+        """Add every batch's line changes to the rollups (same transaction as the lines)."""
+        rollups.apply_line_delta(self.conn, self.params["customer_id"], removals=self.has_claims)
 
     def lines_change(self) -> dict:
         """New, updated and unchanged lines among the accepted rows."""
@@ -74,18 +80,23 @@ class BatchMerger:
         # (customer_id, line_key) index finds repeats across batches; the rare file that has
         # one redoes the batch after rejecting them, instead of every batch probing claims.
         if not self._batches:
-            self._insert_new()
-            return
-        try:
-            with self.conn.begin_nested():
-                self._insert_new()
-        except IntegrityError:
-            self._reject(self.conn.execute(sql("ingest_merge_reject_loaded_keys"), self.params))
-            self._insert_new()
+            self._insert_staged()
+        else:
+            try:
+                with self.conn.begin_nested():
+                    self._insert_staged()
+            except IntegrityError:
+                self._reject(self.conn.execute(sql("ingest_merge_reject_loaded_keys"), self.params))
+                self._insert_staged()
+        self.conn.execute(sql("rollups_delta_from_stage"))
+
+    def _insert_staged(self) -> None:
+        inserted = self.conn.execute(sql("ingest_merge_insert_first_lines"), self.params)
+        self.new_lines += inserted.rowcount
 
     def _insert_new(self) -> None:
-        params = self.params | {"has_claims": self.has_claims}
-        self.new_lines += self.conn.execute(sql("ingest_merge_insert_new_lines"), params).rowcount
+        inserted = self.conn.execute(sql("ingest_merge_insert_new_lines"), self.params)
+        self.new_lines += inserted.rowcount
 
     def _reject(self, row_numbers) -> None:
         for (row_number,) in sorted(row_numbers):
