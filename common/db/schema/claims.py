@@ -112,7 +112,6 @@ _claim_value_columns = (
     ("denial_reason_code", Text),
     ("denial_reason_text", Text),
 )
-CLAIM_VALUE_COLUMNS = tuple(name for name, _ in _claim_value_columns)
 # submitted_date may be empty when service_date stands in for it (SPEC 2.2 †).
 _REQUIRED = {"payer", "cpt", "cpt_group", "outcome"}
 
