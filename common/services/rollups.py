@@ -1,9 +1,10 @@
-"""Claim rollups (DESIGN §4): applied per batch at load time, rebuilt or verified from lines.
+"""Claim rollups (DESIGN §4): maintained by every load, rebuilt or verified from the lines.
 
-Every change to `claims` goes through `line_delta` (+1 for a line's new version, −1 for the
-version it supersedes) and `apply_line_delta` adds it to every rollup table in the same
-transaction, so the rollups always equal an aggregation of the lines. `verify` recomputes them
-from the lines inside a transaction it rolls back, and reports what differs.
+Every change a load makes to known lines goes through `line_delta` (+1 for a line's new
+version, −1 for the version it supersedes) and `apply_line_delta` adds it to every rollup table
+in the same transaction (a first upload `rebuild`s them from its lines), so the rollups always
+equal an aggregation of the lines. `verify` recomputes them from the lines inside a transaction
+it rolls back, and reports what differs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 -- A customer's first upload: every staged line is new (repeats were rejected before), so the
 -- lines go in without an anti-join or RETURNING (RETURNING into line_delta cost 4.7 s per
--- million lines); rollups_delta_from_stage then adds the same staged lines to line_delta.
+-- million lines); the rollups are then built from the lines once (rollups.rebuild).
 INSERT INTO claims (
     customer_id, upload_id, line_key, claim_id, line_number, payer, cpt, cpt_modifiers,
     cpt_group, service_date, submitted_date, decided_date, payment_date, outcome,

@@ -48,8 +48,16 @@ class BatchMerger:
         self._batches += 1
 
     def finish(self) -> None:
-        """Add every batch's line changes to the rollups (same transaction as the lines)."""
-        rollups.apply_line_delta(self.conn, self.params["customer_id"], removals=self.has_claims)
+        """Add every batch's line changes to the rollups (same transaction as the lines).
+
+        On a first upload every line of the customer is this upload's, so its rollups are
+        simply built from the lines (`rollups.rebuild`) instead of batch by batch.
+        """
+        customer_id = self.params["customer_id"]
+        if self.has_claims:
+            rollups.apply_line_delta(self.conn, customer_id, removals=True)
+        else:
+            rollups.rebuild(self.conn, customer_id)
 
     def lines_change(self) -> dict:
         """New, updated and unchanged lines among the accepted rows."""
@@ -88,7 +96,6 @@ class BatchMerger:
             except IntegrityError:
                 self._reject(self.conn.execute(sql("ingest_merge_reject_loaded_keys"), self.params))
                 self._insert_staged()
-        self.conn.execute(sql("rollups_delta_from_stage"))
 
     def _insert_staged(self) -> None:
         inserted = self.conn.execute(sql("ingest_merge_insert_first_lines"), self.params)
