@@ -78,9 +78,8 @@ class BatchMerger:
             if not self._batches:
                 conn.execute(sql("ingest_merge_create_key_stage"))
             conn.execute(sql("ingest_merge_remember_keys"))
-        conn.execute(sql("ingest_merge_version_changed_lines"), params)
-        updated = conn.execute(sql("ingest_merge_update_changed_lines"), params)
-        self.updated_lines += updated.rowcount
+        changed = conn.execute(sql("ingest_merge_changed_lines"), params)
+        self.updated_lines += changed.rowcount // 2  # a -1 and a +1 delta row per line
         self._insert_new()
 
     def _insert_first_upload(self) -> None:
