@@ -16,6 +16,8 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 
+from common.domain.claim_rows import STAGE_COLUMNS
+
 SEPARATOR = "\x1f"
 CLAIM_PREFIX = "c:"
 HASH_PREFIX = "h:"
@@ -31,6 +33,17 @@ def claim_key_range(claim_id: str) -> tuple[str, str]:
     return prefix, prefix[:-1] + chr(ord(SEPARATOR) + 1)
 
 
+_AT = {name: i for i, name in enumerate(STAGE_COLUMNS)}
+# The fourteen values rows had before service lines, in their order then, so that an id-less
+# row loaded before revision 0009 keeps its hash; line_number and service_date follow when set.
+_HASHED = tuple(_AT[name] for name in (
+    "claim_id", "payer", "cpt", "cpt_modifiers", "cpt_group", "submitted_date", "decided_date",
+    "payment_date", "outcome", "billed_amount", "allowed_amount", "paid_amount",
+    "denial_reason_code", "denial_reason_text",
+))  # fmt: skip
+_HASHED_IF_SET = (("L", _AT["line_number"]), ("S", _AT["service_date"]))
+
+
 class LineKeys:
     """Assigns line keys to the records of one file, in file order."""
 
@@ -39,6 +52,16 @@ class LineKeys:
         self._counts: OrderedDict[str, dict] = OrderedDict()
         self._current_id: str | None = None
         self._current: dict = {}
+
+    def key(self, record: tuple) -> str:
+        """The key of one staged record (a tuple in STAGE_COLUMNS order)."""
+        claim_id = record[_AT["claim_id"]]
+        if claim_id is None:
+            extra = (f"{tag}{record[i]}" for tag, i in _HASHED_IF_SET if record[i] is not None)
+            return hashed_line((*(record[i] for i in _HASHED), *extra))
+        return self.claim_line(
+            claim_id, record[_AT["line_number"]], record[_AT["cpt"]], record[_AT["cpt_modifiers"]]
+        )
 
     def claim_line(
         self, claim_id: str, line_number: int | None, cpt: str, modifiers: str | None

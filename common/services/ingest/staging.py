@@ -7,7 +7,7 @@ import io
 from typing import BinaryIO
 
 from common.domain.csv_reader import CsvFormatError
-from common.domain.line_identity import LineKeys, hashed_line
+from common.domain.line_identity import LineKeys
 from common.services.ingest.pipeline import BATCH_END
 
 
@@ -67,25 +67,12 @@ class StagedRows:
             for column, rule in result.warnings:
                 self.warnings.add(rule, row_number)
                 self.findings.writerow((row_number, column, rule, "warning"))
-        record = result.record
-        if record[1] is None:
-            return (*record, hashed_line(_hashed_content(record)))
-        return (*record, self.keys.claim_line(record[1], record[2], record[4], record[5]))
+        return (*result.record, self.keys.key(result.record))
 
 
 def _empty(buffer: io.StringIO) -> None:
     buffer.seek(0)
     buffer.truncate()
-
-
-def _hashed_content(record: tuple) -> tuple:
-    """What the hash identity of an id-less row covers.
-
-    The fourteen values rows had before service lines, in their order then, so a row loaded
-    before revision 0009 keeps its hash; line_number and service_date follow only when set.
-    """
-    extra = tuple(f"{tag}{v}" for tag, v in (("L", record[2]), ("S", record[7])) if v is not None)
-    return (record[1], *record[3:7], *record[8:17], *extra)
 
 
 class CountingReader:
