@@ -9,23 +9,49 @@ most values are clean and this runs for every kept cell.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 
 from common.domain import rules
 
-# A scan "kind" says which checks a column gets: claim ids identify the claim, not the patient,
-# so they only get the SSN shape; the payer column also gets the person-name check.
+# A scan "kind" says which checks a column gets (SPEC 2.4):
+#   CLAIM_ID / CODE  claim ids, cpt and denial codes identify the claim, not the patient: the
+#                    dashed SSN shape only (a 9-digit code such as a SNOMED id is fine);
+#   TEXT             free text (denial reason text): dashed SSN, a bare 9-digit run unless a
+#                    reference word precedes it, phone, e-mail, MRN;
+#   VALUE            structured values that failed to parse (dates, money, outcome, line
+#                    number): dashed SSN, phone, e-mail;
+#   PAYER            dashed SSN, phone, e-mail and the person-name rule;
+#   TRUSTED_PAYER    PAYER without the person-name rule: the caller uses it for names the
+#                    customer has in its payer aliases;
+#   DOB              a date of any shape in a column named like dob/birth.
 CLAIM_ID, PAYER, TEXT, DOB = "claim_id", "payer", "text", "dob"
+CODE = CLAIM_ID
+VALUE, TRUSTED_PAYER = "value", "trusted_payer"
+KINDS = frozenset({CLAIM_ID, TEXT, VALUE, PAYER, TRUSTED_PAYER, DOB})
 
 _SSN_DASHED = re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")
 # A bare 9-digit run, but not part of a longer number or an amount like 123456789.00.
 _SSN_BARE = re.compile(r"(?<![\w$.,])\d{9}(?!\w|[.,]\d)")
+# A bare 9-digit run right after one of these words (within three words, punctuation aside) is a
+# claim, check or trace number, not an SSN: "appeal reference 240501123", "claim no. 123456789".
+_REFERENCE_WORDS = frozenset(
+    {
+        "ref", "reference", "icn", "claim", "control", "auth", "authorization", "check", "eft",
+        "trace",
+    }
+)  # fmt: skip
+_REFERENCE_WINDOW = 3
+_WORDS = re.compile(r"[^\W_]+")
 # US numbers with separators: (555) 123-4567, 555-123-4567, 555.123.4567, +1 555 123 4567.
-# Bare 10-digit runs are not flagged: NPIs and payer ids have that shape.
+# Bare 10-digit runs are not flagged: NPIs and payer ids have that shape. The area code is
+# captured so that toll-free payer contact lines can be let through.
 _PHONE = re.compile(
-    r"(?<![\w$.,])(?:\+?1[\s.-]?)?(?:\(\s?[2-9]\d{2}\s?\)\s?|[2-9]\d{2}[\s.-])\d{3}[\s.-]\d{4}"
-    r"(?!\w|[.,]\d)|\+1\d{10}(?!\d)"
+    r"(?<![\w$.,])(?:\+?1[\s.-]?)?"
+    r"(?:\(\s?(?P<paren>[2-9]\d{2})\s?\)\s?|(?P<plain>[2-9]\d{2})[\s.-])\d{3}[\s.-]\d{4}"
+    r"(?!\w|[.,]\d)|\+1(?P<e164>\d{3})\d{7}(?!\d)"
 )
+_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 # A label, then an id that contains at least one digit ("MRN 88812345", "MR# A-1234").
 _MRN = re.compile(
@@ -57,62 +83,102 @@ _FIRST_NAMES_TEXT = """
     sue lucy
 """
 FIRST_NAMES = frozenset(_FIRST_NAMES_TEXT.split())
-# Words that make a "First Word" value an organisation, not a person ("Oscar Health").
+# Words that make a "First Word" value an organisation, not a person ("Oscar Health",
+# "Christian Brothers", "Samaritan Ministries"). Only values that start with a common first name
+# reach this test, so a word here matters only after one ("Dean Health Plan").
 _ORG_WORDS_TEXT = """
-    health healthcare care plan plans insurance ins medical medicare medicaid blue cross shield
-    bluecross blueshield mutual life group network partners alliance choice community select
-    advantage benefit benefits service services assurance casualty national general employers
-    trust fund administrators administrator company co corp inc llc hmo ppo epo pos regional
-    hospital clinic center centre system systems solutions options of the and america american
-    federal state county tricare dental vision pharmacy rx comp compensation workers auto
-    liability union local employee employees family ministries security premier priority secure
-    total one net direct plus senior seniors gold silver platinum complete wellness value access
-    connect united universal medi mco
+    health healthcare care plan plans insurance ins insurer insurers medical medicare medicaid
+    blue cross shield bluecross blueshield mutual life group network networks partners alliance
+    choice community select advantage benefit benefits service services assurance casualty
+    indemnity underwriters national general employers trust trustees fund funds administrators
+    administrator administration company companies co corp corporation inc incorporated llc ltd
+    hmo ppo epo pos regional hospital hospitals clinic clinics center centre system systems
+    solutions options of the and america american federal state county tricare va veterans
+    affairs dental vision pharmacy rx comp compensation workers auto liability union local
+    employee employees family ministries ministry brothers brotherhood sisters fraternal
+    benevolent security premier priority secure total one net direct plus senior seniors gold
+    silver platinum complete wellness value access connect united universal medi mco program
+    programs financial guardian associates foundation society association assn cooperative
+    coop co-op welfare pension retirement retirees department dept agency authority board
+    bureau council commission division university
 """
 _ORG_WORDS = frozenset(_ORG_WORDS_TEXT.split())
+# The built-in directory of US payer organisation names (SPEC 2.4), one per line; read once, on
+# the first value that looks like a person (scripts/build_payer_directory.py writes it).
+_DIRECTORY_PACKAGE, _DIRECTORY_FILE = "common.domain.data", "us_payer_names.txt"
 
 
 def scan(value: str, kind: str = TEXT) -> str | None:
     """The first PHI rule `value` breaks in a column of this kind, or None."""
     if kind == CLAIM_ID:
         return rules.PHI_SSN if "-" in value and _SSN_DASHED.search(value) else None
-    return _scan_cached(value, kind)
+    return _scan_cached(value, kind) if value else None
 
 
 @lru_cache(maxsize=1 << 16)
 def _scan_cached(value: str, kind: str) -> str | None:
     if kind == DOB:
         return rules.PHI_DOB if _DATE_SHAPE.search(value) else None
-    rule = _identifiers(value)
+    if kind == TEXT:
+        return _identifiers(value, free_text=True)
+    if kind not in KINDS:
+        raise ValueError(f"unknown PHI scan kind {kind!r}")
+    rule = _identifiers(value, free_text=False)
     if rule is None and kind == PAYER and looks_like_person(value):
         return rules.PHI_PERSON_NAME
     return rule
 
 
-def _identifiers(value: str) -> str | None:
+def _identifiers(value: str, *, free_text: bool) -> str | None:
+    """E-mail, SSN and phone in any value; MRN and a bare 9-digit SSN in free text only."""
     # Most specific label first: "MRN 123456789" is an MRN, not an SSN.
-    lowered = value.lower()
-    if ("mr" in lowered or "medical record" in lowered) and _MRN.search(value):
-        return rules.PHI_MRN
+    if free_text:
+        lowered = value.lower()
+        if ("mr" in lowered or "medical record" in lowered) and _MRN.search(value):
+            return rules.PHI_MRN
     if "@" in value and _EMAIL.search(value):
         return rules.PHI_EMAIL
     digits = len(value) - len(value.translate(_DIGITS))
-    if digits >= 9 and (_SSN_DASHED.search(value) or _SSN_BARE.search(value)):
+    if digits < 9:
+        return None
+    if "-" in value and _SSN_DASHED.search(value):
         return rules.PHI_SSN
-    if digits >= 10 and _PHONE.search(value):
+    if free_text and _bare_ssn(value):
+        return rules.PHI_SSN
+    if digits >= 10 and _phone(value):
         return rules.PHI_PHONE
     return None
 
 
-def looks_like_person(value: str) -> bool:
-    """2–3 capitalised words starting with a common first name, and no organisation word.
+def _bare_ssn(value: str) -> bool:
+    """A bare 9-digit run that no reference word precedes within three words."""
+    for match in _SSN_BARE.finditer(value):
+        before = _WORDS.findall(value, 0, match.start())[-_REFERENCE_WINDOW:]
+        if not any(word.lower() in _REFERENCE_WORDS for word in before):
+            return True
+    return False
 
-    "Smith, John" is read as "John Smith": practice systems export names last-name first.
+
+def _phone(value: str) -> bool:
+    """A US phone number that is not toll-free (toll-free numbers are payer contact lines)."""
+    for match in _PHONE.finditer(value):
+        if (match["paren"] or match["plain"] or match["e164"]) not in _TOLL_FREE:
+            return True
+    return False
+
+
+def looks_like_person(value: str) -> bool:
+    """2–3 capitalised words starting with a common first name, and not a trusted payer name.
+
+    A name is trusted when it contains an organisation word or is in the built-in payer
+    directory. "Smith, John" is read as "John Smith": practice systems export names last-name
+    first.
     """
-    if value.count(",") == 1:
-        last, first = value.split(",")
-        value = f"{first} {last}"
-    words = value.split()
+    name = value
+    if name.count(",") == 1:
+        last, first = name.split(",")
+        name = f"{first} {last}"
+    words = name.split()
     if not 2 <= len(words) <= 3 or words[0].lower() not in FIRST_NAMES:
         return False
     for word in words:
@@ -121,11 +187,40 @@ def looks_like_person(value: str) -> bool:
             return False
         if not core.replace("'", "").replace("-", "").replace("\u2019", "").isalpha():
             return False
-    return True
+    return not (in_payer_directory(value) or in_payer_directory(name))
+
+
+def in_payer_directory(name: str) -> bool:
+    """Whether `name` is in the built-in directory of US payer organisations (any case)."""
+    return " ".join(name.split()).lower() in _payer_directory()
+
+
+@cache
+def _payer_directory() -> frozenset[str]:
+    text = resources.files(_DIRECTORY_PACKAGE).joinpath(_DIRECTORY_FILE).read_text("utf-8")
+    return frozenset(
+        " ".join(line.split()).lower()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    )
+
+
+# Canonical fields (common.domain.columns) by the checks they get; any other field gets TEXT.
+_CODE_FIELDS = frozenset({"claim_id", "cpt", "denial_reason_code"})
+_VALUE_FIELDS = frozenset(
+    {
+        "line_number", "service_date", "submitted_date", "decided_date", "payment_date",
+        "outcome", "billed_amount", "allowed_amount", "paid_amount",
+    }
+)  # fmt: skip
 
 
 def column_kind(field: str) -> str:
     """Which checks a canonical column gets."""
-    if field in (CLAIM_ID, PAYER):
-        return field
-    return DOB if "dob" in field or "birth" in field else TEXT
+    if field in _CODE_FIELDS:
+        return CODE
+    if field == PAYER:
+        return PAYER
+    if "dob" in field or "birth" in field:
+        return DOB
+    return VALUE if field in _VALUE_FIELDS else TEXT
