@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, insert, text
 from common.bootstrap import Container, use_container
 from common.config import Settings
 from common.db import schema as s
+from common.domain.columns import normalise_header
 from common.services import rollups
 from common.services.customers import create_customer
 from common.services.sessions import issue_tokens
@@ -183,6 +184,14 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
             canonical_name="Aetna",
         )
         override = _insert(conn, s.cpt_overrides, customer_id=cid, cpt="99499", cpt_group="E&M")
+        column = _insert(
+            conn,
+            s.column_mappings,
+            customer_id=cid,
+            header="Pyr Nm",
+            header_key=normalise_header("Pyr Nm"),
+            field="payer",
+        )
         webhook = _insert(
             conn,
             s.webhook_endpoints,
@@ -201,6 +210,7 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
         report=report,
         alias=alias,
         override=override,
+        column=column,
         webhook=webhook,
     )
 
@@ -304,6 +314,7 @@ ID_KEYS = {
     "/v1/webhooks/{id}": "webhook",
     "/v1/payer-aliases/{id}": "alias",
     "/v1/cpt-overrides/{id}": "override",
+    "/v1/column-mappings/{id}": "column",
     "/v1/users/{id}": "user",
 }
 BODIES = {
@@ -319,6 +330,8 @@ BODIES = {
     ("PATCH", "/v1/payer-aliases/{id}"): {"canonical_name": "Aetna Inc"},
     ("POST", "/v1/cpt-overrides"): {"cpt": "99213", "cpt_group": "MEDICINE"},
     ("PATCH", "/v1/cpt-overrides/{id}"): {"cpt_group": "SURGERY"},
+    ("POST", "/v1/column-mappings"): {"header": "Clm Sts Cd", "field": "outcome"},
+    ("PATCH", "/v1/column-mappings/{id}"): {"field": "cpt"},
     ("POST", "/v1/users"): {"email": "new@x.test", "role": "viewer", "password": PASSWORD},
     ("PATCH", "/v1/users/{id}"): {"active": False},
     ("POST", "/v1/recompute"): {},

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select
 
-from common.db.schema import alert_rules, cpt_overrides, customers, payer_aliases
+from common.db.schema import (
+    alert_rules,
+    column_mappings,
+    cpt_overrides,
+    customers,
+    payer_aliases,
+)
 from common.db.uow import UnitOfWork, set_tenant
 from common.services.audit_trail import record
 
@@ -111,6 +117,19 @@ def cpt_override_map(conn: Connection, customer_id: str) -> dict[str, str]:
         )
     ).all()
     return {r.cpt: r.cpt_group for r in rows}
+
+
+def column_mapping_map(conn: Connection, customer_id: str) -> dict[str, str]:
+    """header key (`normalise_header` of the customer's header) → canonical field.
+
+    The customer's own spellings, applied before the built-in aliases (SPEC 2.2).
+    """
+    rows = conn.execute(
+        select(column_mappings.c.header_key, column_mappings.c.field).where(
+            column_mappings.c.customer_id == customer_id
+        )
+    ).all()
+    return {r.header_key: r.field for r in rows}
 
 
 def _to_customer(row) -> Customer:

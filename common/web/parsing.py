@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 from common.services.alerts import AlertConfigError, NotFound
 from common.services.auth_types import AuthFailed, Throttled
 from common.services.judgments import AlertNotFound, JudgmentError
-from common.services.mappings import MappingConflict, MappingNotFound
+from common.services.mappings import MappingConflict, MappingInvalid, MappingNotFound
 from common.services.user_admin import UserConflict, UserForbidden, UserNotFound
 from common.services.users import UserError
 from common.web.errors import (
@@ -86,6 +86,8 @@ def translate(exc: Exception) -> ApiError | None:
         return conflict(message)
     if isinstance(exc, UserError):
         return conflict(message) if "already exists" in message else unprocessable(message)
+    if isinstance(exc, MappingInvalid):
+        return unprocessable(message, exc.details)
     if isinstance(exc, AlertConfigError | JudgmentError):
         return unprocessable(message)
     return None

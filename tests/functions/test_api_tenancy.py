@@ -87,7 +87,13 @@ def test_cross_tenant_writes_changed_nothing(w):
             t: conn.execute(
                 text(f"SELECT count(*) FROM {t} WHERE customer_id = :c"), {"c": w.b.customer_id}
             ).scalar()
-            for t in ("alert_rules", "webhook_endpoints", "payer_aliases", "cpt_overrides")
+            for t in (
+                "alert_rules",
+                "webhook_endpoints",
+                "payer_aliases",
+                "cpt_overrides",
+                "column_mappings",
+            )
         }
         judged = conn.execute(text("SELECT count(*) FROM operator_judgments")).scalar()
         status = conn.execute(
@@ -112,6 +118,7 @@ LISTS = [
     "/v1/webhooks",
     "/v1/payer-aliases",
     "/v1/cpt-overrides",
+    "/v1/column-mappings",
     "/v1/users",
 ]
 

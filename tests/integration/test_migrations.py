@@ -125,3 +125,93 @@ def test_0009_converts_existing_claims_to_lines_and_back(database_url, pg_home, 
         assert keys == {"id:A1", _old_row_key()}
     finally:
         upgrade(settings)
+
+
+def test_0010_column_mappings_up_down_with_rls_and_known_fields(database_url, pg_home, clean_db):
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    from common.db.engine import build_engine
+    from common.domain.columns import ALIASES
+
+    settings = Settings(home=pg_home, database_url=database_url)
+    engine = clean_db
+    try:
+        downgrade(settings, "0009")
+        assert "column_mappings" not in inspect(engine).get_table_names()
+        upgrade(settings)
+        with engine.connect() as conn:
+            security = conn.execute(
+                text(
+                    "SELECT relrowsecurity, relforcerowsecurity FROM pg_class "
+                    "WHERE relname = 'column_mappings'"
+                )
+            ).one()
+            policies = conn.execute(
+                text("SELECT policyname FROM pg_policies WHERE tablename = 'column_mappings'")
+            ).scalars()
+            grants = conn.execute(
+                text(
+                    "SELECT privilege_type FROM information_schema.role_table_grants "
+                    "WHERE table_name = 'column_mappings' AND grantee = 'upstream_app'"
+                )
+            ).scalars()
+            assert tuple(security) == (True, True) and list(policies) == ["tenant_isolation"]
+            assert set(grants) == {"SELECT", "INSERT", "UPDATE", "DELETE"}
+        with engine.begin() as conn:
+            a, b = (
+                conn.execute(
+                    text("INSERT INTO customers (slug, name) VALUES (:s, :s) RETURNING id"),
+                    {"s": slug},
+                ).scalar()
+                for slug in ("cols-a", "cols-b")
+            )
+            # The frozen list in the migration is exactly the canonical fields of today.
+            for n, field in enumerate(ALIASES):
+                conn.execute(
+                    text(
+                        "INSERT INTO column_mappings (customer_id, header, header_key, field) "
+                        "VALUES (:c, :h, :h, :f)"
+                    ),
+                    {"c": a, "h": f"h{n}", "f": field},
+                )
+        with (
+            pytest.raises(DBAPIError, match="ck_column_mappings_field_known"),
+            engine.begin() as conn,
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO column_mappings (customer_id, header, header_key, field) "
+                    "VALUES (:c, 'x', 'x', 'patient_name')"
+                ),
+                {"c": a},
+            )
+        unique = "uq_column_mappings_customer_header_key"
+        with pytest.raises(IntegrityError, match=unique), engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO column_mappings (customer_id, header, header_key, field) "
+                    "VALUES (:c, 'H0', 'h0', 'payer')"
+                ),
+                {"c": a},
+            )
+        app_engine = build_engine(settings)  # the application role: RLS applies
+        try:
+            uow = UnitOfWork(app_engine)
+            with uow.transaction(str(b)) as conn:
+                assert conn.execute(text("SELECT count(*) FROM column_mappings")).scalar() == 0
+            with uow.transaction(str(a)) as conn:
+                seen = conn.execute(text("SELECT count(*) FROM column_mappings")).scalar()
+            assert seen == len(ALIASES)
+        finally:
+            app_engine.dispose()
+        downgrade(settings, "0009")
+        assert "column_mappings" not in inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM pg_policies WHERE tablename = 'column_mappings'")
+                ).scalar()
+                == 0
+            )
+    finally:
+        upgrade(settings)

@@ -4,6 +4,7 @@ from common.db.schema.base import TENANT_TABLES, metadata
 from common.db.schema.claims import (
     claim_versions,
     claims,
+    column_mappings,
     cpt_overrides,
     payer_aliases,
     quarantined_objects,
@@ -50,6 +51,7 @@ __all__ = [
     "claim_rollups_reasons",
     "claim_versions",
     "claims",
+    "column_mappings",
     "cpt_overrides",
     "customers",
     "dead_letters",

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 
 from common.db.schema.base import Money, created_at, customer_fk, metadata, tenant, uuid_pk
+from common.domain.columns import ALIASES
 
 UPLOAD_STATES = (
     "received",
@@ -191,5 +192,23 @@ cpt_overrides = tenant(
         Column("cpt_group", Text, nullable=False),
         created_at(),
         UniqueConstraint("customer_id", "cpt", name="uq_cpt_overrides_customer_cpt"),
+    )
+)
+
+column_mappings = tenant(
+    Table(
+        "column_mappings",
+        metadata,
+        uuid_pk(),
+        customer_fk(),
+        Column("header", Text, nullable=False),  # as the customer typed it, trimmed
+        # normalise_header(header): how a file's header cell is matched (SPEC 2.2)
+        Column("header_key", Text, nullable=False),
+        Column("field", Text, nullable=False),
+        created_at(),
+        UniqueConstraint(
+            "customer_id", "header_key", name="uq_column_mappings_customer_header_key"
+        ),
+        CheckConstraint(f"field IN {tuple(ALIASES)}", name="field_known"),
     )
 )

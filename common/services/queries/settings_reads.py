@@ -1,4 +1,5 @@
-"""Configuration lists (rules, webhooks, aliases, overrides, users), oldest first.
+"""Configuration lists (rules, webhooks, aliases, overrides, column mappings, users), oldest
+first.
 
 Plain row reads, so SQLAlchemy Core rather than named SQL; still tenant-filtered twice.
 """
@@ -7,7 +8,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Table, literal, select, tuple_
 
-from common.db.schema import alert_rules, cpt_overrides, payer_aliases, users, webhook_endpoints
+from common.db.schema import (
+    alert_rules,
+    column_mappings,
+    cpt_overrides,
+    payer_aliases,
+    users,
+    webhook_endpoints,
+)
 
 COLUMNS: dict[str, tuple[Table, tuple[str, ...]]] = {
     "alert_rules": (
@@ -20,6 +28,7 @@ COLUMNS: dict[str, tuple[Table, tuple[str, ...]]] = {
     "webhooks": (webhook_endpoints, ("id", "url", "description", "active", "created_at")),
     "payer_aliases": (payer_aliases, ("id", "raw_name", "canonical_name", "created_at")),
     "cpt_overrides": (cpt_overrides, ("id", "cpt", "cpt_group", "created_at")),
+    "column_mappings": (column_mappings, ("id", "header", "field", "created_at")),
     "users": (users, ("id", "email", "role", "active", "created_at")),
 }  # fmt: skip
 

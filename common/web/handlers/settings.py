@@ -1,4 +1,5 @@
-"""Alert rules, webhook endpoints, payer aliases, CPT overrides (read: viewer; write: admin)."""
+"""Alert rules, webhook endpoints, payer aliases, CPT overrides, column mappings (read: viewer;
+write: admin)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ list_payer_aliases = lister("payer_aliases")
 get_payer_alias = getter("payer_aliases", "payer alias", "payer_alias")
 list_cpt_overrides = lister("cpt_overrides")
 get_cpt_override = getter("cpt_overrides", "CPT override", "cpt_override")
+list_column_mappings = lister("column_mappings")
+get_column_mapping = getter("column_mappings", "column mapping", "column_mapping")
 
 
 def create_alert_rule(ctx, body):
@@ -121,3 +124,6 @@ def _mapping_handlers(kind: str):
 
 create_payer_alias, update_payer_alias, delete_payer_alias = _mapping_handlers("payer_alias")
 create_cpt_override, update_cpt_override, delete_cpt_override = _mapping_handlers("cpt_override")
+create_column_mapping, update_column_mapping, delete_column_mapping = _mapping_handlers(
+    "column_mapping"
+)

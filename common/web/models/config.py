@@ -1,4 +1,4 @@
-"""Alert rules, webhook endpoints, payer aliases and CPT overrides."""
+"""Alert rules, webhook endpoints, payer aliases, CPT overrides and column mappings."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from common.domain.columns import ALIASES
 from common.web.models.common import Input, ListQuery, Output, Product
 
 Text200 = Annotated[str, Field(min_length=1, max_length=200)]
@@ -175,6 +176,43 @@ class CptOverrideList(Output):
     """A page of overrides."""
 
     items: list[CptOverride]
+    next_cursor: str | None
+
+
+# Checked by the service (so the API and the CLI answer an unknown field alike: 422 naming the
+# valid ones); the document still lists them.
+CanonicalField = Annotated[
+    str, Field(min_length=1, max_length=64, json_schema_extra={"enum": list(ALIASES)})
+]
+
+
+class ColumnMappingPatch(Input):
+    """Fields to change on a column mapping."""
+
+    header: Text200 | None = None
+    field: CanonicalField | None = None
+
+
+class ColumnMappingCreate(Input):
+    """Read the column with this header as `field` in future uploads, before built-in aliases."""
+
+    header: Text200
+    field: CanonicalField
+
+
+class ColumnMapping(Output):
+    """A stored column mapping."""
+
+    id: UUID
+    header: str
+    field: str
+    created_at: datetime
+
+
+class ColumnMappingList(Output):
+    """A page of column mappings."""
+
+    items: list[ColumnMapping]
     next_cursor: str | None
 
 
