@@ -23,7 +23,7 @@ def database_url(settings: Settings) -> str:
 
 
 def _ensure_database(admin_url: str, name: str) -> None:
-    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT", hide_parameters=True)
     try:
         with engine.connect() as conn:
             exists = conn.execute(
@@ -58,6 +58,7 @@ def _cloudsql_engine(settings: Settings) -> Engine:
         max_overflow=2,
         pool_pre_ping=True,
         pool_recycle=1800,
+        hide_parameters=True,  # statement parameters are claim values: never in logs (SPEC 2.4)
     )
 
 
@@ -67,7 +68,11 @@ def build_engine(settings: Settings, *, as_app_role: bool = True) -> Engine:
         engine = _cloudsql_engine(settings)
     else:
         engine = create_engine(
-            database_url(settings), pool_size=5, max_overflow=5, pool_pre_ping=True
+            database_url(settings),
+            pool_size=5,
+            max_overflow=5,
+            pool_pre_ping=True,
+            hide_parameters=True,  # statement parameters are claim values: never in logs
         )
     if as_app_role and settings.db_app_role:
         _set_role_on_connect(engine, settings.db_app_role)
