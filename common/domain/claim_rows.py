@@ -16,8 +16,16 @@ from operator import itemgetter
 from common.domain import phi, rules
 from common.domain.columns import HeaderMap
 from common.domain.values import (
+    DAY_FIRST,
+    MONTH_FIRST,
+    POINT,
     RowError,
     cpt_group,
+    date_order_evidence,
+    decimal_evidence,
+    is_placeholder,
+    is_self_pay,
+    lost_leading_zeros,
     money_text,
     normalise_outcome,
     normalise_payer,
@@ -39,20 +47,25 @@ FIELDS = (
 LINE_NUMBER_MAX = 9999
 DATE_FLOOR = "2000-01-01"
 _CACHE_LIMIT = 50_000  # per column; cleared when full so memory stays flat on unique values
-_UNKNOWN_OUTCOME = (("outcome", rules.OUTCOME_UNKNOWN),)
+_EVIDENCE_SAMPLES = 20
 _NO_ERRORS = (None,) * len(FIELDS)
+_FOOTER_WORDS = frozenset({"total", "totals", "grand total", "total:", "totals:", "grand total:"})
 
 
 class RowResult:
-    """Accepted (`record` set, no `errors`) or rejected (`errors` as (column, rule) pairs)."""
+    """Accepted (`record` set, no `errors`), rejected (`errors` as (column, rule) pairs) or
+    skipped (`skipped` names the skip rule: the row is no payer decision)."""
 
-    __slots__ = ("row_number", "record", "errors", "warnings")
+    __slots__ = ("row_number", "record", "errors", "warnings", "skipped")
 
-    def __init__(self, row_number: int, record: tuple | None, errors=(), warnings=()) -> None:
+    def __init__(
+        self, row_number: int, record: tuple | None, errors=(), warnings=(), skipped=None
+    ) -> None:
         self.row_number = row_number
         self.record = record  # in STAGE_COLUMNS order; dates ISO, money "1234.56", empty None
         self.errors = errors
         self.warnings = warnings
+        self.skipped = skipped
 
     @property
     def accepted(self) -> bool:
@@ -69,7 +82,12 @@ class RowResult:
 
 
 class RowValidator:
-    """Validates rows of one file against one header, customer tables and `today`."""
+    """Validates rows of one file against one header, customer tables and `today`.
+
+    `date_order` and `decimal_separator` are the file's (SPEC 2.3: decided per file, never per
+    value); while validating, the validator collects the evidence each value gives about them
+    (`date_evidence`, `decimal_evidence`) so the caller can check its decision held.
+    """
 
     def __init__(
         self,
@@ -78,6 +96,8 @@ class RowValidator:
         payer_aliases: Mapping[str, str],
         cpt_overrides: Mapping[str, str],
         money_max: float = 10_000_000,
+        date_order: str = MONTH_FIRST,
+        decimal_separator: str = POINT,
     ) -> None:
         index = header_map.index
         width = max(header_map.width, max(index.values(), default=-1) + 1)
@@ -87,20 +107,27 @@ class RowValidator:
         self._get = itemgetter(*(index.get(f, width) for f in FIELDS))
         self._latest = (today + timedelta(days=1)).isoformat()
         self._aliases = payer_aliases
+        self._trusted = frozenset(payer_aliases) | {payer_key(v) for v in payer_aliases.values()}
         self._overrides = cpt_overrides
         self._money_max = money_max
+        self.date_order, self.decimal_separator = date_order, decimal_separator
+        self.date_evidence: dict[str, list[int]] = {DAY_FIRST: [], MONTH_FIRST: []}
+        self.decimal_evidence: dict[str, int] = {}
+        self.hinted: set[str] = set()  # rules whose hint applies to this file
+        self._row = 0
         self._payers: dict = {}
         self._cpts: dict = {}
         self._dates: dict = {}
         self._outcomes: dict = {}
         self._money: dict = {}
         self._texts: dict = {}
+        self._codes: dict = {}
         self._lines: dict = {}
         # Bound lookups save an attribute fetch per column per row (caches are cleared in place).
         self._payer_hit, self._cpt_hit = self._payers.get, self._cpts.get
         self._date_hit, self._outcome_hit = self._dates.get, self._outcomes.get
         self._money_hit, self._text_hit = self._money.get, self._texts.get
-        self._line_hit = self._lines.get
+        self._line_hit, self._code_hit = self._lines.get, self._codes.get
 
     def validate(self, row_number: int, values: list[str]) -> RowResult:
         """Check every column (first error per column) and the cross-column date rules."""
@@ -108,11 +135,14 @@ class RowValidator:
             # Absent fields read the slot just past the header: it must exist and be empty.
             values = values[: self._width]
             values.extend([""] * (self._need - len(values)))
+        self._row = row_number  # for the evidence samples a cache miss records
         cid, line, payer, cpt, svc, sub, dec, pay, outcome, billed, allowed, paid, code, text = (
             self._get(values)
         )
         cid = cid.strip() or None
-        cid_err = rules.PHI_SSN if cid and "-" in cid and phi.scan(cid, phi.CLAIM_ID) else None
+        if cid is not None and is_placeholder(cid):
+            cid = None
+        cid_err = rules.PHI_SSN if cid and "-" in cid and phi.scan(cid, phi.CODE) else None
         line, line_err = self._line_hit(line) or self._line(line)
         payer, payer_err = self._payer_hit(payer) or self._payer(payer)
         cpt, cpt_err = self._cpt_hit(cpt) or self._cpt(cpt)
@@ -124,7 +154,7 @@ class RowValidator:
         billed, billed_err = self._money_hit(billed) or self._amount(billed)
         allowed, allowed_err = self._money_hit(allowed) or self._amount(allowed)
         paid, paid_err = self._money_hit(paid) or self._amount(paid)
-        code, code_err = self._text_hit(code) or self._text(code)
+        code, code_err = self._code_hit(code) or self._code(code)
         text, text_err = self._text_hit(text) or self._text(text)
         start = sub or svc  # the lag start: service_date stands in (SPEC 2.2 †)
         if start is None and not (sub_err or svc_err):
@@ -141,54 +171,63 @@ class RowValidator:
             billed_err, allowed_err, paid_err, code_err, text_err,
         )  # fmt: skip
         if errors != _NO_ERRORS:
-            return _rejected(row_number, errors)
+            return _rejected(row_number, errors, values)
         record = (
             row_number, cid, line, payer, cpt[0], cpt[1], cpt[2], svc, sub, dec, pay, outcome,
             billed, allowed, paid, code, text,
         )  # fmt: skip
-        return RowResult(row_number, record, (), _UNKNOWN_OUTCOME if warn else ())
+        return RowResult(row_number, record, (), (("outcome", warn),) if warn else ())
 
     # Cache misses: compute once per distinct raw value, as (value, rule-or-None).
 
     def _line(self, raw: str) -> tuple:
         value = raw.strip()
-        if not value:
+        if not value or is_placeholder(value):
             return _remember(self._lines, raw, (None, None))
         try:
             number = float(value)  # Excel writes 1 as "1.0"
         except ValueError:
-            return _remember(self._lines, raw, (None, phi.scan(value) or rules.LINE_NUMBER_INVALID))
+            rule = phi.scan(value, phi.VALUE) or rules.LINE_NUMBER_INVALID
+            return _remember(self._lines, raw, (None, rule))
         if not number.is_integer() or not 1 <= number <= LINE_NUMBER_MAX:
             return _remember(self._lines, raw, (None, rules.LINE_NUMBER_INVALID))
         return _remember(self._lines, raw, (int(number), None))
 
     def _payer(self, raw: str) -> tuple:
         name = normalise_payer(raw)
-        if not name:
+        key = payer_key(name)
+        if not name or is_placeholder(name):
             result = (None, rules.REQUIRED_PAYER)
-        elif rule := phi.scan(name, phi.PAYER):
+        elif is_self_pay(name) and key not in self._aliases:
+            result = (None, rules.SKIP_SELF_PAY)
+        elif rule := phi.scan(name, phi.TRUSTED_PAYER if key in self._trusted else phi.PAYER):
             result = (None, rule)
         else:
-            result = (self._aliases.get(payer_key(name), name), None)
+            result = (self._aliases.get(key, name), None)
         return _remember(self._payers, raw, result)
 
     def _cpt(self, raw: str) -> tuple:
-        if not raw.strip():
+        if not raw.strip() or is_placeholder(raw):
             return _remember(self._cpts, raw, (None, rules.REQUIRED_CPT))
         try:
             code, modifiers = parse_cpt(raw)
             result = ((code, modifiers, cpt_group(code, self._overrides)), None)
         except RowError as exc:
-            result = (None, phi.scan(raw) or exc.rule)
+            if lost_leading_zeros(raw):
+                self.hinted.add(rules.CPT_INVALID)
+            result = (None, phi.scan(raw, phi.CODE) or exc.rule)
         return _remember(self._cpts, raw, result)
 
     def _date(self, raw: str) -> tuple:
-        if not raw.strip():
+        if not raw.strip() or is_placeholder(raw):
             return _remember(self._dates, raw, (None, None))
+        evidence = date_order_evidence(raw)
+        if evidence is not None and len(self.date_evidence[evidence]) < _EVIDENCE_SAMPLES:
+            self.date_evidence[evidence].append(self._row)
         try:
-            iso = parse_date(raw).isoformat()
+            iso = parse_date(raw, self.date_order).isoformat()
         except RowError as exc:
-            return _remember(self._dates, raw, (None, phi.scan(raw) or exc.rule))
+            return _remember(self._dates, raw, (None, phi.scan(raw, phi.VALUE) or exc.rule))
         if iso < DATE_FLOOR:
             return _remember(self._dates, raw, (None, rules.DATE_INVALID))
         if iso > self._latest:
@@ -196,27 +235,47 @@ class RowValidator:
         return _remember(self._dates, raw, (iso, None))
 
     def _outcome(self, raw: str) -> tuple:
-        if not raw.strip():
-            return _remember(self._outcomes, raw, (None, rules.REQUIRED_OUTCOME, False))
-        outcome, unknown = normalise_outcome(raw)
-        rule = phi.scan(raw) if unknown else None
-        result = (None, rule, False) if rule else (outcome, None, unknown)
+        if not raw.strip() or is_placeholder(raw):
+            return _remember(self._outcomes, raw, (None, rules.REQUIRED_OUTCOME, None))
+        outcome, warning = normalise_outcome(raw)
+        rule = phi.scan(raw, phi.VALUE) if warning == rules.OUTCOME_UNKNOWN else None
+        result = (None, rule, None) if rule else (outcome, None, warning)
         return _remember(self._outcomes, raw, result)
 
     def _amount(self, raw: str) -> tuple:
+        if is_placeholder(raw):
+            return _remember(self._money, raw, (None, None))
+        evidence = decimal_evidence(raw)
+        if evidence is not None:
+            self.decimal_evidence[evidence] = self.decimal_evidence.get(evidence, 0) + 1
         try:
-            result = (money_text(raw, self._money_max), None)
+            result = (money_text(raw, self._money_max, self.decimal_separator), None)
         except RowError as exc:
-            result = (None, phi.scan(raw) or exc.rule)
+            result = (None, phi.scan(raw, phi.VALUE) or exc.rule)
         return _remember(self._money, raw, result)
+
+    def _code(self, raw: str) -> tuple:
+        value = raw.strip()
+        if not value or is_placeholder(value):
+            return _remember(self._codes, raw, (None, None))
+        rule = phi.scan(value, phi.CODE)
+        return _remember(self._codes, raw, (None, rule) if rule else (value, None))
 
     def _text(self, raw: str) -> tuple:
         value = raw.strip()
-        rule = phi.scan(value) if value else None
-        return _remember(self._texts, raw, (None, rule) if rule else (value or None, None))
+        if not value or is_placeholder(value):
+            return _remember(self._texts, raw, (None, None))
+        rule = phi.scan(value, phi.TEXT)
+        return _remember(self._texts, raw, (None, rule) if rule else (value, None))
 
 
-def _rejected(row_number: int, errors: tuple) -> RowResult:
+def _rejected(row_number: int, errors: tuple, values: list[str]) -> RowResult:
+    """A row with errors; a self-pay row or a totals footer is skipped instead (SPEC 2.3)."""
+    if rules.SKIP_SELF_PAY in errors:
+        return RowResult(row_number, None, skipped=rules.SKIP_SELF_PAY)
+    first = next((v for v in values if v.strip()), "")
+    if " ".join(first.lower().split()) in _FOOTER_WORDS:
+        return RowResult(row_number, None, skipped=rules.SKIP_FOOTER)
     return RowResult(row_number, None, [(f, e) for f, e in zip(FIELDS, errors, strict=True) if e])
 
 

@@ -3,7 +3,8 @@
 A reader turns one object into a header and numbered rows of strings; `RowSource` is that
 narrow interface, so another format (X12 835) is one more module beside this one.
 Row numbers count data records from 1 (the header is not counted; blank records are skipped but
-keep their number), so "row 17" is spreadsheet line 18 when nothing spans lines.
+keep their number), so "row 17" is spreadsheet line 18 when nothing spans lines and no title
+lines sit above the header.
 """
 
 from __future__ import annotations
@@ -12,12 +13,22 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
+from common.domain import rules
+
 DELIMITERS = ",;\t"
+HEADER_SEARCH_LINES = 20  # the header is among the first 20 non-empty lines (SPEC 2.2)
 _BOM = codecs.BOM_UTF8
+_UTF16_BOMS = {codecs.BOM_UTF16_LE: "utf-16-le", codecs.BOM_UTF16_BE: "utf-16-be"}
+# Excel writes "sep=;" as a first line to tell itself the delimiter.
+_EXCEL_SEP_LINE = re.compile(r"\ufeff?sep=(.)\s*")
+# Control characters (not tab/CR/LF) in a header mean the bytes were decoded wrongly.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PREFIX_BYTES = 1 << 16  # read ahead for encoding and delimiter decisions, then replayed
 _SNIFF_CHARS = 16_384
 # cp1252 leaves these bytes undefined; a file using them is decoded as latin-1 instead.
@@ -26,7 +37,11 @@ _FALLBACK_HANDLER = "upstream.cp1252_latin1"
 
 
 class CsvFormatError(ValueError):
-    """The file is not parseable CSV at a given row (message has no cell values)."""
+    """The file is not parseable at a given row (message has no cell values)."""
+
+    def __init__(self, message: str, rule: str = rules.FILE_MALFORMED) -> None:
+        super().__init__(message)
+        self.rule = rule
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,13 @@ class ByteFacts:
     size: int
     utf8_ok: bool
     has_bom: bool
+    has_nul: bool = False
+    utf16: bool = False  # starts with a UTF-16 byte-order mark
+
+    @property
+    def stray_nul(self) -> bool:
+        """NUL bytes in a file that is not UTF-16: text decoded from them would be garbage."""
+        return self.has_nul and not self.utf16
 
 
 class RowSource(Protocol):
@@ -53,10 +75,11 @@ def inspect_bytes(chunks: Iterable[bytes]) -> ByteFacts:
     """Hash, size and UTF-8 validity of a byte stream in one constant-memory pass."""
     digest, size, head = hashlib.sha256(), 0, b""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok = True
+    utf8_ok, has_nul = True, False
     for chunk in chunks:
         digest.update(chunk)
         size += len(chunk)
+        has_nul = has_nul or b"\x00" in chunk
         if len(head) < len(_BOM):
             head += chunk[: len(_BOM) - len(head)]
         # ASCII chunks with no pending multi-byte sequence cannot break UTF-8: skip decoding.
@@ -70,66 +93,122 @@ def inspect_bytes(chunks: Iterable[bytes]) -> ByteFacts:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             utf8_ok = False
-    return ByteFacts(digest.hexdigest(), size, utf8_ok, head == _BOM)
+    utf16 = head[:2] in _UTF16_BOMS
+    return ByteFacts(digest.hexdigest(), size, utf8_ok, head == _BOM, has_nul, utf16)
 
 
 class CsvSource:
-    """Header and `(row_number, values)` rows of one CSV stream; iterate once."""
+    """Header and `(row_number, values)` rows of one CSV stream; iterate once.
 
-    def __init__(self, text: io.TextIOWrapper, encoding: str, delimiter: str) -> None:
+    The header is the first of the first 20 non-empty records that `is_header` accepts (the
+    first non-empty record when none does); non-empty records above it are `preamble_lines`.
+    """
+
+    def __init__(
+        self,
+        text: io.TextIOWrapper,
+        encoding: str,
+        delimiter: str,
+        is_header: Callable[[list[str]], bool] | None = None,
+    ) -> None:
         self.encoding = encoding
         self.delimiter = delimiter
         self._text = text
         self._reader = csv.reader(text, delimiter=delimiter)
-        self.header: list[str] = self._first_filled_row()
+        self.preamble_lines = 0
+        self._after_header: list[list[str]] = []
+        self.header: list[str] = self._find_header(is_header)
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         """Data rows numbered from 1 after the header; blank records skipped, still counted."""
         try:
-            for number, row in enumerate(self._reader, 1):
+            records = itertools.chain(self._after_header, self._reader)
+            for number, row in enumerate(records, 1):
                 if row and (row[0] or any(row)):
                     yield number, row
         except csv.Error as exc:
             raise self._format_error(exc) from None
+        except UnicodeDecodeError:
+            raise self._decode_error() from None
 
-    def _first_filled_row(self) -> list[str]:
+    def _find_header(self, is_header) -> list[str]:
+        seen: list[list[str]] = []
+        filled: list[int] = []  # positions in `seen` of non-empty records
         try:
-            return next((row for row in self._reader if row and any(row)), [])
+            for row in self._reader:
+                seen.append(row)
+                if not (row and any(row)):
+                    continue
+                filled.append(len(seen) - 1)
+                if is_header is None or is_header(row) or len(filled) == HEADER_SEARCH_LINES:
+                    break
         except csv.Error as exc:
             raise self._format_error(exc) from None
+        except UnicodeDecodeError:
+            raise self._decode_error() from None
+        if not filled:
+            return []
+        chosen = filled[-1]
+        if is_header is not None and not is_header(seen[chosen]):
+            chosen = filled[0]  # no header found: report on the first line
+        self.preamble_lines = filled.index(chosen)
+        self._after_header = seen[chosen + 1 :]
+        return seen[chosen]
 
     def _format_error(self, exc: csv.Error) -> CsvFormatError:
         # csv.Error texts describe syntax only, never cell contents, so they are safe to show.
         return CsvFormatError(f"line {self._reader.line_num}: malformed CSV ({exc})")
+
+    def _decode_error(self) -> CsvFormatError:
+        return CsvFormatError(
+            f"near line {self._reader.line_num}: bytes that are not valid {self.encoding}",
+            rules.FILE_ENCODING,
+        )
 
     def close(self) -> None:
         """Release the decoder (the caller still owns and closes the binary stream)."""
         self._text.close()
 
 
-def open_csv_rows(binary: BinaryIO, utf8_ok: bool) -> CsvSource:
-    """Decode (UTF-8, else cp1252/latin-1), sniff the delimiter and read the header."""
+def header_is_garbled(header: list[str]) -> bool:
+    """Control characters in the header: the bytes were not text in the encoding we chose."""
+    return any(_CONTROL.search(cell) for cell in header)
+
+
+def open_csv_rows(
+    binary: BinaryIO, utf8_ok: bool, is_header: Callable[[list[str]], bool] | None = None
+) -> CsvSource:
+    """Decode (UTF-16 by BOM, UTF-8, else cp1252/latin-1), sniff the delimiter, find the header."""
     prefix = _read_prefix(binary)
-    if not utf8_ok and prefix.startswith(_BOM):
-        prefix = prefix[len(_BOM) :]  # a BOM on a file that is not UTF-8 after all is not data
-    if utf8_ok:
+    utf16 = _UTF16_BOMS.get(prefix[:2])
+    if utf16:
+        encoding, codec, errors = utf16, "utf-16", "strict"  # the codec reads and drops the BOM
+    elif utf8_ok:
         encoding, codec, errors = "utf-8", "utf-8-sig", "strict"
-    elif _CP1252_HOLES.isdisjoint(prefix):
-        encoding, codec, errors = "cp1252", "cp1252", _fallback_handler()
     else:
-        encoding, codec, errors = "latin-1", "latin-1", "strict"
-    cut = prefix.rfind(b"\n") + 1 or len(prefix)  # decode whole lines only
-    sample = prefix[:cut].decode(codec, errors="replace")[:_SNIFF_CHARS]
+        if prefix.startswith(_BOM):
+            prefix = prefix[len(_BOM) :]  # a BOM on a file that is not UTF-8 after all is not data
+        if _CP1252_HOLES.isdisjoint(prefix):
+            encoding, codec, errors = "cp1252", "cp1252", _fallback_handler()
+        else:
+            encoding, codec, errors = "latin-1", "latin-1", "strict"
+    # An incremental decoder leaves a multi-byte sequence cut by the prefix's end undecoded.
+    sample = codecs.getincrementaldecoder(codec)(errors="replace").decode(prefix)
+    sample = sample[:_SNIFF_CHARS]
     sample = sample[: sample.rfind("\n") + 1] or sample
     buffered = io.BufferedReader(_Replay(prefix, binary), buffer_size=_PREFIX_BYTES)
     text = io.TextIOWrapper(buffered, encoding=codec, errors=errors, newline="")
-    return CsvSource(text, encoding, sniff_delimiter(sample))
+    return CsvSource(text, encoding, sniff_delimiter(sample), is_header)
 
 
 def sniff_delimiter(sample: str) -> str:
-    """`,`, `;` or tab: csv.Sniffer's guess when the header agrees, else the header's count."""
-    header = next((line for line in sample.splitlines() if line.strip()), "")
-    counts = {d: _count_outside_quotes(header, d) for d in DELIMITERS}
+    """`,`, `;` or tab: Excel's `sep=` line, else the delimiter of the widest of the first
+    lines (the header, even under report title lines), csv.Sniffer breaking ties."""
+    lines = [line for line in sample.splitlines() if line.strip()][:HEADER_SEARCH_LINES]
+    if lines and (hint := _EXCEL_SEP_LINE.fullmatch(lines[0])) and hint[1] in DELIMITERS:
+        return hint[1]
+    counts = {d: max((_count_outside_quotes(line, d) for line in lines), default=0)
+              for d in DELIMITERS}  # fmt: skip
     best = max(counts.values())
     try:
         guess = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter

@@ -9,6 +9,8 @@ from __future__ import annotations
 # file rules: nothing loads
 FILE_EMPTY = "file.empty"
 FILE_MALFORMED = "file.malformed"
+FILE_ENCODING = "file.encoding"
+DATE_AMBIGUOUS_ORDER = "date.ambiguous_order"
 FILE_TOO_LARGE = "file.too_large"
 HEADER_MISSING_REQUIRED = "header.missing_required"
 
@@ -35,8 +37,22 @@ PHI_MRN = "phi.mrn"
 PHI_EMAIL = "phi.email"
 PHI_PHONE = "phi.phone"
 
+# skips: the row is not a payer decision; counted in rows_skipped, neither accepted nor rejected
+SKIP_SELF_PAY = "skip.self_pay"
+SKIP_FOOTER = "skip.footer"
+
 # warnings: the row loads
 OUTCOME_UNKNOWN = "outcome.unknown"
+OUTCOME_REVERSAL = "outcome.reversal"
 
 # anomalies about the file itself (SPEC 2.6): warn, never block
 IDENTITY_NO_CLAIM_ID = "identity.no_claim_id"
+DATA_STALE = "data.stale"
+VALIDITY_LOW = "validity.low"
+OUTCOME_ALL_OTHER = "outcome.all_other"
+
+# what to try when a rule fires, shown once per rule in the report
+HINTS = {
+    CPT_INVALID: "leading zeros lost? Codes like 00100 become 100 when a spreadsheet reads them "
+    "as numbers: format the column as text before exporting",
+}

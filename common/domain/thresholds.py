@@ -71,6 +71,10 @@ class SignalThresholds:
     trend_min_total_rise: float = 7.0  # (seed) days from the first week to the newest
     trend_min_claims_per_week: int = 10
 
+    def longest_current_days(self) -> int:
+        """The longest recent window any product compares: data older than this raises nothing."""
+        return max(self.drift_current_days, self.denial_recent_days, self.delay_current_days)
+
     def drift_windows(self, as_of: date) -> dict[str, date]:
         """Current [as_of − 14 d, as_of) and the 90 days before it, half-open."""
         return _windows(as_of, self.drift_current_days, self.drift_baseline_days)

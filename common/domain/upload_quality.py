@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -22,8 +23,22 @@ MISSING_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class FileCounts:
+    """What the file-level anomalies need beside the accepted rows' quality row."""
+
+    rows_total: int
+    rows_considered: int  # rows_total less the skipped rows (self-pay, totals)
+    detection_days: int  # the longest recent window a detector compares
+    today: date
+
+
+VALIDITY_LOW_SHARE = 0.5
+
+
 def quality_metrics(quality: dict, rows_total: int, today: date) -> dict:
-    """completeness, validity and timeliness (days from newest decided_date to today)."""
+    """completeness, validity (accepted / rows that were not skipped) and timeliness (days from
+    newest decided_date to today)."""
     accepted = quality["accepted"]
     newest = quality["newest_decided"]
     return {
@@ -59,8 +74,61 @@ def missing_shares(quality: dict) -> dict:
     return shares
 
 
-def anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> list[dict]:
-    """Warnings against the customer's own history; they never block the load."""
+def anomalies(counts: FileCounts, quality: dict, history: dict, t: Thresholds) -> list[dict]:
+    """Warnings about the file itself and against the customer's own history; never block."""
+    found = _file_anomalies(counts, quality)
+    if quality["accepted"]:
+        found.extend(_history_anomalies(counts.rows_total, quality, history, t))
+    return found
+
+
+def _file_anomalies(counts: FileCounts, quality: dict) -> list[dict]:
+    found = []
+    accepted, considered = quality["accepted"], counts.rows_considered
+    if considered and accepted / considered < VALIDITY_LOW_SHARE:
+        found.append(
+            {
+                "code": rules.VALIDITY_LOW,
+                "share": round(accepted / considered, 4),
+                "message": f"only {accepted} of {considered} rows were accepted: check the "
+                "rejections before trusting this upload's numbers",
+            }
+        )
+    if accepted and not quality["decided"]:
+        found.append(
+            {
+                "code": rules.OUTCOME_ALL_OTHER,
+                "message": "no line is PAID or DENIED: the detectors have nothing to compare; "
+                "check how the outcome column is exported",
+            }
+        )
+    newest = quality["newest_decided"]
+    if newest is not None and (counts.today - newest).days > counts.detection_days:
+        age = (counts.today - newest).days
+        found.append(
+            {
+                "code": rules.DATA_STALE,
+                "newest_decided_date": newest.isoformat(),
+                "message": f"the newest decision is {age} days old and every detector compares "
+                f"the last {counts.detection_days} days: this upload raises no signals until "
+                "newer data arrives",
+            }
+        )
+    if quality["missing_claim_id"]:
+        found.append(
+            {
+                "code": rules.IDENTITY_NO_CLAIM_ID,
+                "lines": quality["missing_claim_id"],
+                "message": (
+                    f"{quality['missing_claim_id']} lines have no claim_id: a re-send with "
+                    "changed outcomes adds lines instead of updating them"
+                ),
+            }
+        )
+    return found
+
+
+def _history_anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> list:
     found = []
     counts = list(history["recent_row_counts"] or [])
     if len(counts) >= t.anomaly_rowcount_min_uploads:
@@ -84,17 +152,6 @@ def anomalies(rows_total: int, quality: dict, history: dict, t: Thresholds) -> l
                     "message": f"{share:.0%} of rows have no {name}",
                 }
             )
-    if quality["missing_claim_id"]:
-        found.append(
-            {
-                "code": rules.IDENTITY_NO_CLAIM_ID,
-                "lines": quality["missing_claim_id"],
-                "message": (
-                    f"{quality['missing_claim_id']} lines have no claim_id: a re-send with "
-                    "changed outcomes adds lines instead of updating them"
-                ),
-            }
-        )
     baseline = history["denial_share_90d"]
     if baseline is not None and quality["decided"]:
         share = quality["denied"] / quality["decided"]

@@ -15,6 +15,7 @@ from common.db.schema import (
     payer_aliases,
 )
 from common.db.uow import UnitOfWork, set_tenant
+from common.domain.columns import normalise_header
 from common.services.audit_trail import record
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
@@ -122,14 +123,15 @@ def cpt_override_map(conn: Connection, customer_id: str) -> dict[str, str]:
 def column_mapping_map(conn: Connection, customer_id: str) -> dict[str, str]:
     """header key (`normalise_header` of the customer's header) → canonical field.
 
-    The customer's own spellings, applied before the built-in aliases (SPEC 2.2).
+    The customer's own spellings, applied before the built-in aliases (SPEC 2.2). The key is
+    recomputed from the header as typed, so a change to the normalisation never strands a row.
     """
     rows = conn.execute(
-        select(column_mappings.c.header_key, column_mappings.c.field).where(
+        select(column_mappings.c.header, column_mappings.c.field).where(
             column_mappings.c.customer_id == customer_id
         )
     ).all()
-    return {r.header_key: r.field for r in rows}
+    return {normalise_header(r.header): r.field for r in rows}
 
 
 def _to_customer(row) -> Customer:

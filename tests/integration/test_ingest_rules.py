@@ -66,7 +66,7 @@ def test_every_accepted_date_format_and_rejected_ones(ingest):
     ]
     bad = [
         f"X{i},Aetna,99213,{d},2026-01-20,paid,,,,"
-        for i, d in enumerate(["01/05/26", "2026-02-30", "13/01/2026", "yesterday"])
+        for i, d in enumerate(["01/05/26", "2026-02-30", "2026-13-01", "yesterday"])
     ]
     header = (
         "claim_id,payer,cpt,submitted_date,decided_date,outcome,payment_date,billed,allowed,paid"

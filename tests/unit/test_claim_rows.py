@@ -221,7 +221,7 @@ PHI_CASES = [
         ("denial_reason_text", "phi.mrn"),
         "88812345",
     ),
-    ({"denial_reason_code": "987654321"}, ("denial_reason_code", "phi.ssn"), "987654321"),
+    ({"denial_reason_code": "987-65-4321"}, ("denial_reason_code", "phi.ssn"), "987-65-4321"),
     ({"submitted_date": "123-45-6789"}, ("submitted_date", "phi.ssn"), "123-45-6789"),
     ({"billed_amount": "555-123-4567"}, ("billed_amount", "phi.phone"), "555-123-4567"),
     ({"outcome": "see jo@x.org"}, ("outcome", "phi.email"), "jo@x.org"),

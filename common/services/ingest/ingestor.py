@@ -111,11 +111,10 @@ class Ingestor:
         original = uploads.same_bytes(conn, customer, upload_id, facts.sha256)
         if original is not None:
             return UploadReport.duplicate(original)
-        with self.store.open_read(event.name) as blob:
-            return load_file(
-                conn, customer, upload_id, blob, facts, self.thresholds, self.batch_rows,
-                self.progress,
-            )  # fmt: skip
+        return load_file(
+            conn, customer, upload_id, lambda: self.store.open_read(event.name), facts,
+            self.thresholds, self.batch_rows, self.progress,
+        )  # fmt: skip
 
     @staticmethod
     def _announce(conn: Connection, customer: Customer, report: UploadReport) -> None:

@@ -17,6 +17,7 @@ CONTRACT_KEYS = (
     "rows_total",
     "rows_accepted",
     "rows_rejected",
+    "rows_skipped",
     "rows_warning",
     "rejections",
     "date_min",
@@ -27,25 +28,43 @@ LOADED_STATUSES = ("loaded", "partial")
 
 
 class Tally:
-    """Rejection and warning counts with up to N sample row numbers per rule."""
+    """Rows per rule, up to N sample row numbers per rule, and the columns each rule hit.
+
+    Callers add a row once per rule (a row failing one rule in two columns counts once).
+    """
 
     def __init__(self, samples: int) -> None:
         self.samples = samples
         self.counts: Counter[str] = Counter()
         self.rows: dict[str, list[int]] = defaultdict(list)
+        self.columns: dict[str, dict[str, None]] = defaultdict(dict)  # ordered sets
 
     def add(self, rule: str, row_number: int) -> None:
-        """Count one finding of `rule`, keeping the row number while samples are short."""
+        """Count one row breaking `rule`, keeping the row number while samples are short."""
         self.counts[rule] += 1
         if len(self.rows[rule]) < self.samples:
             self.rows[rule].append(row_number)
 
+    def add_row(self, row_number: int, findings) -> None:
+        """Count a row's (column, rule) findings: once per rule, every column noted."""
+        for column, rule in findings:
+            if rule not in self.columns or column not in self.columns[rule]:
+                self.columns[rule][column] = None
+        for rule in {rule for _, rule in findings}:
+            self.add(rule, row_number)
+
     def absorb(self, other: Tally) -> None:
-        """Add another tally's counts and samples (kept in the order they were found)."""
+        """Add another tally's counts, samples (in the order found) and columns."""
         self.counts.update(other.counts)
         for rule, rows in other.rows.items():
             room = self.samples - len(self.rows[rule])
             self.rows[rule].extend(rows[: max(room, 0)])
+        for rule, columns in other.columns.items():
+            self.columns[rule].update(columns)
+
+    def sorted_columns(self) -> dict[str, list[str]]:
+        """The columns each rule was found in, by rule name (row-level rules have none)."""
+        return {k: [c for c in self.columns[k] if c] for k in sorted(self.columns)}
 
     def sorted_counts(self) -> dict[str, int]:
         """Counts by rule name."""
@@ -65,6 +84,7 @@ class UploadReport:
     rows_total: int = 0
     rows_accepted: int = 0
     rows_rejected: int = 0
+    rows_skipped: int = 0
     rows_warning: int = 0
     rejections: Mapping[str, int] = field(default_factory=dict)
     date_min: date | None = None
@@ -79,11 +99,19 @@ class UploadReport:
     duplicate_of: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    preamble_lines: int | None = None
+    date_order: str | None = None
+    decimal_separator: str | None = None
     columns: Mapping | None = None
     missing_fields: list | None = None
     rejection_samples: Mapping | None = None
+    rejection_columns: Mapping | None = None
+    hints: Mapping | None = None
+    skips: Mapping | None = None
+    skip_samples: Mapping | None = None
     warnings: Mapping | None = None
     warning_samples: Mapping | None = None
+    warning_columns: Mapping | None = None
     lines: Mapping | None = None
     lag_basis: str | None = None
     quality: Mapping | None = None
@@ -146,15 +174,19 @@ def loaded(
     totals: Mapping,
     errors: Tally,
     warnings: Tally,
+    skips: Tally,
+    hints: Mapping,
     quality: Mapping,
     history: Mapping,
     lines: Mapping,
     thresholds,
+    detection_days: int,
     today: date,
     **detail,
 ) -> UploadReport:
     """The report of a file that was read to the end (whatever share of it loaded)."""
     accepted, rows_total = quality["accepted"], totals["rows_total"]
+    considered = rows_total - totals["rows_skipped"]  # skipped rows are no payer decisions
     if accepted == 0:
         status = "rejected"
     elif totals["rows_rejected"]:
@@ -166,19 +198,36 @@ def loaded(
         rows_total=rows_total,
         rows_accepted=accepted,
         rows_rejected=totals["rows_rejected"],
+        rows_skipped=totals["rows_skipped"],
         rows_warning=totals["rows_warning"],
         rejections=errors.sorted_counts(),
         rejection_samples=errors.sorted_samples(),
+        rejection_columns=errors.sorted_columns(),
+        hints=dict(sorted(hints.items())),
+        skips=skips.sorted_counts(),
+        skip_samples=skips.sorted_samples(),
         warnings=warnings.sorted_counts(),
         warning_samples=warnings.sorted_samples(),
+        warning_columns=warnings.sorted_columns(),
         date_min=quality["date_min"],
         date_max=quality["date_max"],
         lines=lines,
         lag_basis=upload_quality.lag_basis(quality["lag_from_service"], accepted),
-        quality=upload_quality.quality_metrics(quality, rows_total, today),
-        anomalies=(
-            upload_quality.anomalies(rows_total, quality, history, thresholds) if accepted else []
+        quality=upload_quality.quality_metrics(quality, considered, today),
+        anomalies=upload_quality.anomalies(
+            upload_quality.FileCounts(rows_total, considered, detection_days, today),
+            quality,
+            history,
+            thresholds,
         ),
-        message="the file has a header but no data rows" if rows_total == 0 else None,
+        message=_message(rows_total, considered),
         **detail,
     )
+
+
+def _message(rows_total: int, considered: int) -> str | None:
+    if rows_total == 0:
+        return "the file has a header but no data rows"
+    if considered == 0:
+        return "every row was skipped (self-pay or totals rows): no payer decisions to load"
+    return None

@@ -13,17 +13,18 @@ from common.services.ingest.pipeline import BATCH_END
 
 class StagedRows:
     """Validated rows as CSV text chunks for COPY, BATCH_END after every `batch_rows` accepted
-    rows and at the end (so there is always at least one batch); rejections go to `findings`.
+    rows and at the end (so there is always at least one batch); rejections and warnings go to
+    `findings`, skipped rows to the `skips` tally.
     """
 
     CHUNK_CHARS = 1 << 18
 
-    def __init__(self, source, validator, findings, errors, warnings, batch_rows: int) -> None:
+    def __init__(self, source, validator, findings, tallies, batch_rows: int) -> None:
         self.source, self.validator, self.findings = source, validator, findings
-        self.errors, self.warnings = errors, warnings
+        self.errors, self.warnings, self.skips = tallies
         self.batch_rows = batch_rows
-        self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_warning": 0}
-        self.format_error: str | None = None
+        self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_skipped": 0}
+        self.format_error: CsvFormatError | None = None
         self.keys = LineKeys()
 
     def __iter__(self):
@@ -46,7 +47,7 @@ class StagedRows:
                     yield buffer.getvalue()
                     _empty(buffer)
         except CsvFormatError as exc:
-            self.format_error = str(exc)  # ends COPY cleanly; the caller rejects the file
+            self.format_error = exc  # ends COPY cleanly; the caller rejects the file
         if buffer.tell():
             yield buffer.getvalue()
         if in_batch or not batches:
@@ -58,14 +59,17 @@ class StagedRows:
         result = self.validator.validate(row_number, values)
         if result.errors:
             totals["rows_rejected"] += 1
+            self.errors.add_row(row_number, result.errors)
             for column, rule in result.errors:
-                self.errors.add(rule, row_number)
                 self.findings.writerow((row_number, column, rule, "error"))
             return None
+        if result.skipped:
+            totals["rows_skipped"] += 1
+            self.skips.add(result.skipped, row_number)
+            return None
         if result.warnings:
-            totals["rows_warning"] += 1
+            # Counted once the merge has settled which rows load (a repeat is rejected there).
             for column, rule in result.warnings:
-                self.warnings.add(rule, row_number)
                 self.findings.writerow((row_number, column, rule, "warning"))
         return (*result.record, self.keys.key(result.record))
 

@@ -20,8 +20,10 @@ from common.storage.port import BlobStore
 log = logging.getLogger(__name__)
 
 TERMINAL = ("loaded", "partial", "rejected", "duplicate", "quarantined")
-# Uploads whose bytes another upload of the same file repeats (SPEC 2.5: `duplicate`).
-_ORIGINALS = ("loaded", "partial", "rejected")
+# Uploads whose bytes another upload of the same file repeats (SPEC 2.5: `duplicate`). Only a
+# fully loaded one: a customer who fixed a mapping re-sends a partial or rejected file as it was
+# (SPEC 2.4), and a re-read brings its loaded lines back unchanged.
+_ORIGINALS = ("loaded",)
 
 
 def claim_upload(conn: Connection, customer: Customer, event: ObjectEvent) -> str:
