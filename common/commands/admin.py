@@ -1,4 +1,4 @@
-"""`upstream customers create`, `upstream users create`, `upstream migrate`."""
+"""`upstream customers create|date-order`, `upstream users create`, `upstream migrate`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,13 @@ import sys
 
 from common.commands.output import BadInput, emit
 from common.commands.runtime import ready
-from common.services.customers import CustomerError, create_customer, get_customer
+from common.services.customers import (
+    DATE_ORDERS,
+    CustomerError,
+    create_customer,
+    get_customer,
+    set_date_order,
+)
 from common.services.users import UserError, create_user
 
 
@@ -20,6 +26,13 @@ def register(sub) -> None:
     c.add_argument("--name")
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=run_customers_create)
+    d = customers.add_parser(
+        "date-order", help="how the tenant's files write NN/NN/YYYY when no date shows it"
+    )
+    d.add_argument("slug")
+    d.add_argument("order", choices=DATE_ORDERS)
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(handler=run_customers_date_order)
 
     users = sub.add_parser("users", help="users").add_subparsers(dest="action", required=True)
     u = users.add_parser("create", help="create a user; the password is read from stdin")
@@ -42,6 +55,16 @@ def run_customers_create(args) -> None:
         raise BadInput(str(exc)) from None
     doc = {"id": customer.id, "slug": customer.slug, "name": customer.name}
     emit(args, doc, f"created customer {customer.slug} ({customer.id})")
+
+
+def run_customers_date_order(args) -> None:
+    """Set the tenant's date order for files whose dates fit both orders."""
+    try:
+        customer = set_date_order(ready().uow, args.slug, args.order, "cli")
+    except CustomerError as exc:
+        raise BadInput(str(exc)) from None
+    doc = {"slug": customer.slug, "date_order": customer.settings["date_order"]}
+    emit(args, doc, f"{customer.slug}: dates that fit both orders read as {args.order}")
 
 
 def run_users_create(args) -> None:

@@ -15,22 +15,17 @@ from operator import itemgetter
 
 from common.domain import phi, rules
 from common.domain.columns import HeaderMap
+from common.domain.dates import DAY_FIRST, MONTH_FIRST, date_order_evidence, parse_date
+from common.domain.money import POINT, decimal_evidence, money_text
 from common.domain.values import (
-    DAY_FIRST,
-    MONTH_FIRST,
-    POINT,
     RowError,
     cpt_group,
-    date_order_evidence,
-    decimal_evidence,
     is_placeholder,
     is_self_pay,
     lost_leading_zeros,
-    money_text,
     normalise_outcome,
     normalise_payer,
     parse_cpt,
-    parse_date,
     payer_key,
 )
 
@@ -274,9 +269,21 @@ def _rejected(row_number: int, errors: tuple, values: list[str]) -> RowResult:
     if rules.SKIP_SELF_PAY in errors:
         return RowResult(row_number, None, skipped=rules.SKIP_SELF_PAY)
     first = next((v for v in values if v.strip()), "")
-    if " ".join(first.lower().split()) in _FOOTER_WORDS:
+    if " ".join(first.lower().split()) in _FOOTER_WORDS or _no_claim_line(errors):
         return RowResult(row_number, None, skipped=rules.SKIP_FOOTER)
     return RowResult(row_number, None, [(f, e) for f, e in zip(FIELDS, errors, strict=True) if e])
+
+
+_REQUIRED_RULES = (
+    rules.REQUIRED_PAYER, rules.REQUIRED_CPT, rules.REQUIRED_SUBMITTED_DATE, rules.REQUIRED_OUTCOME,
+)  # fmt: skip
+_REQUIRED_POSITIONS = tuple(FIELDS.index(f) for f in ("payer", "cpt", "submitted_date", "outcome"))
+
+
+def _no_claim_line(errors: tuple) -> bool:
+    """Every field a claim line needs is empty (an unlabelled subtotal row): no line at all."""
+    pairs = zip(_REQUIRED_POSITIONS, _REQUIRED_RULES, strict=True)
+    return all(errors[i] == rule for i, rule in pairs)
 
 
 def _remember(cache: dict, raw: str, result: tuple) -> tuple:

@@ -41,7 +41,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "cpt code", "cpt4", "cpt-4", "cpt cd", "procedure", "procedure code", "proc code",
         "proc cd", "hcpcs", "hcpcs code", "cpt/hcpcs", "cpt/hcpcs code", "cpt hcpcs",
         "service code", "svc code", "svc cd", "billing code", "billed cpt code", "billed code",
-        "cpt billed", "procedure cd", "px code",
+        "cpt billed", "procedure cd", "px code", "activity code", "service item code",
     ),
     "service_date": (
         "date of service", "dos", "svc date", "svc dt", "service date", "service dt",
@@ -77,7 +77,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "charge", "charges", "billed", "bill amt", "billed amt", "billed amount", "total charge",
         "total charges", "charge amount", "charge amt", "chg amt", "claimed amount",
         "amount billed", "gross charge", "gross charges", "total billed", "claim amount",
-        "billed charges", "submitted amount", "submitted charges", "line charge", "fee",
+        "billed charges", "submitted amount", "submitted charges", "line charge", "fee", "gross",
+        "gross amount",
     ),
     "allowed_amount": (
         "allowed", "allowed amt", "allwd amt", "allowed amount", "allowable", "allowable amount",

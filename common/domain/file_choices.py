@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from common.domain.values import COMMA, DAY_FIRST, MONTH_FIRST, POINT
+from common.domain.dates import DAY_FIRST, MONTH_FIRST
+from common.domain.money import COMMA, POINT
 
 DATE_ORDERS = (MONTH_FIRST, DAY_FIRST)
 

@@ -1,4 +1,6 @@
-"""Parsing of single claim-file values (SPEC 2.3): dates, money, outcome, CPT, payer.
+"""Parsing of single claim-file values (SPEC 2.3): placeholders, outcome, CPT, payer.
+
+Dates are in `dates`, amounts in `money`.
 
 Every parser is pure and cached per input string: claim files repeat the same few thousand
 values millions of times, so a cache hit is what keeps ingestion above 150k rows/s.
@@ -9,13 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from common.domain import rules
 
-_CACHE = 1 << 16  # bounded: memory must not grow with file size
+CACHE_SIZE = 1 << 16  # bounded: memory must not grow with file size
 
 
 class RowError(ValueError):
@@ -25,132 +25,6 @@ class RowError(ValueError):
         super().__init__(f"{column}: {rule}" if column else rule)
         self.rule = rule
         self.column = column
-
-
-# An optional time part after a date: used only to find the date, never shifted by time zone.
-_TIME = (
-    r"(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?\s*(?:[AaPp]\.?[Mm]\.?)?"
-    r"\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?)?"
-)
-# (pattern, order of year/first/second groups, whether the order of the first two is the file's
-# date order) — fullmatch on the stripped value. Month-first (US) unless the file is day-first.
-_DATE_FORMATS = (
-    (re.compile(r"(\d{4})-(\d{2})-(\d{2})" + _TIME), (0, 1, 2), False),
-    (re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME), (2, 0, 1), True),
-    (re.compile(r"(\d{4})/(\d{2})/(\d{2})" + _TIME), (0, 1, 2), False),
-    (re.compile(r"(\d{2})-(\d{2})-(\d{4})" + _TIME), (2, 0, 1), True),
-    (re.compile(r"(\d{4})(\d{2})(\d{2})" + _TIME), (0, 1, 2), False),
-)
-MONTH_FIRST, DAY_FIRST = "MDY", "DMY"
-
-
-@lru_cache(maxsize=_CACHE)
-def parse_date(s: str, order: str = MONTH_FIRST) -> date:
-    """Parse one of the SPEC date formats (with or without a time part); `order` says how the
-    file writes `NN/NN/YYYY`. Two-digit years and impossible dates are invalid."""
-    text = s.strip()
-    for pattern, (y, a, b), ordered in _DATE_FORMATS:
-        match = pattern.fullmatch(text)
-        if match:
-            parts = match.groups()
-            month, day = (
-                (parts[b], parts[a]) if ordered and order == DAY_FIRST else (parts[a], parts[b])
-            )
-            try:
-                return date(int(parts[y]), int(month), int(day))
-            except ValueError:
-                break  # 2026-02-30 matches a shape but is no date
-    raise RowError(rules.DATE_INVALID)
-
-
-@lru_cache(maxsize=_CACHE)
-def date_order_evidence(s: str) -> str | None:
-    """DAY_FIRST when `NN/NN/YYYY` can only be day-first (13/05/2024), MONTH_FIRST when it can
-    only be month-first (05/13/2024), None when it fits both or is no such date."""
-    text = s.strip()
-    for pattern, _, ordered in _DATE_FORMATS:
-        match = pattern.fullmatch(text) if ordered else None
-        if match:
-            first, second = int(match[1]), int(match[2])
-            if first > 12 >= second:
-                return DAY_FIRST
-            if second > 12 >= first:
-                return MONTH_FIRST
-    return None
-
-
-# Money: currency sign and spaces removed first; negatives as -x, x-, (x).
-_MONEY_POINT = re.compile(r"(\d{1,3}(?:,\d{3})+|\d*)(?:\.(\d*))?")
-_MONEY_COMMA = re.compile(r"(\d{1,3}(?:\.\d{3})+|\d*)(?:,(\d*))?")
-_MONEY_NOISE = str.maketrans("", "", "$ \u00a0\t")
-_ACCOUNTING_ZERO = frozenset({"-", "--", "—"})
-_CENTS = Decimal("0.01")
-_ZERO = Decimal("0.00")
-POINT, COMMA = ".", ","
-
-
-@lru_cache(maxsize=_CACHE)
-def parse_money(
-    s: str, limit: Decimal | float | int = 10_000_000, separator: str = POINT
-) -> Decimal | None:
-    """`1234.56`, `$1,234.56`, `$ (12.00)`, `1234.00-` (negative); `$ -` (Excel's accounting
-    zero) → 0.00; empty → None; with `separator=","`, `1.234,56`. Two places in the result."""
-    text = s.strip()
-    if not text:
-        return None
-    compact = text.translate(_MONEY_NOISE)
-    if compact in _ACCOUNTING_ZERO and "$" in text:
-        return _ZERO
-    negative = len(compact) > 1 and compact[0] == "(" and compact[-1] == ")"
-    if negative:
-        compact = compact[1:-1]
-    if compact.endswith("-") or compact.startswith("-"):
-        negative, compact = True, compact.strip("-") if compact.count("-") == 1 else compact
-    match = (_MONEY_COMMA if separator == COMMA else _MONEY_POINT).fullmatch(compact)
-    if not match or not (match[1] or match[2]):
-        raise RowError(rules.MONEY_INVALID)
-    whole, fraction = re.sub(r"[.,]", "", match[1]) or "0", match[2] or ""
-    if fraction[2:].strip("0"):
-        raise RowError(rules.MONEY_INVALID)  # sub-cent amounts: refuse rather than round silently
-    try:
-        amount = Decimal(f"{whole}.{fraction[:2] or '0'}").quantize(_CENTS)
-    except InvalidOperation:
-        raise RowError(rules.MONEY_INVALID) from None
-    if negative and amount:
-        raise RowError(rules.MONEY_NEGATIVE)
-    if amount > Decimal(str(limit)):
-        raise RowError(rules.MONEY_INVALID)
-    return amount
-
-
-_COMMA_DECIMAL = re.compile(r"[^.,]*\d,\d{1,2}\)?-?")
-_POINT_DECIMAL = re.compile(r"[^.,]*(?:\d{1,3}(?:,\d{3})*)?\.\d{1,2}\)?-?|[^.,]*\d,\d{3}\.?\)?-?")
-
-
-def decimal_evidence(s: str) -> str | None:
-    """COMMA for `12,34` / `1.234,56`, POINT for `12.34` / `1,234.56` / `1,234`, else None."""
-    text = s.strip()
-    if "," not in text and "." not in text:
-        return None
-    if _COMMA_DECIMAL.fullmatch(text) or re.fullmatch(r"[^,]*\d\.\d{3},\d{1,2}\)?-?", text):
-        return COMMA
-    if _POINT_DECIMAL.fullmatch(text):
-        return POINT
-    return None
-
-
-# Already canonical ("150.00"): the common case skips Decimal entirely.
-_PLAIN_MONEY = re.compile(r"(?:0|[1-9]\d{0,7})\.\d\d")
-
-
-def money_text(
-    s: str, limit: Decimal | float | int = 10_000_000, separator: str = POINT
-) -> str | None:
-    """`parse_money` as the canonical two-place string (`"1234.56"`), or None when empty."""
-    if separator == POINT and _PLAIN_MONEY.fullmatch(s) and float(s) <= limit:
-        return s
-    amount = parse_money(s, limit, separator)
-    return None if amount is None else f"{amount:.2f}"
 
 
 # Cells that mean "nothing here" in whatever a practice system or Excel wrote (SPEC 2.3).
@@ -203,7 +77,7 @@ _MODIFIER_SPLIT = re.compile(r"[-\s,]+")
 _EXCEL_FLOAT = re.compile(r"(\d+)\.0*")
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def parse_cpt(s: str) -> tuple[str, str | None]:
     """Split `99213-25 59` into the code and comma-joined modifiers (`"25,59"`), or None.
     Excel's float (`99213.0`) is the integer code."""
@@ -248,7 +122,7 @@ def cpt_group(code: str, overrides: Mapping[str, str] | None = None) -> str:
     return _builtin_group(code)
 
 
-@lru_cache(maxsize=_CACHE)
+@lru_cache(maxsize=CACHE_SIZE)
 def _builtin_group(code: str) -> str:
     if code[-1] in _SUFFIX_GROUPS:
         return _SUFFIX_GROUPS[code[-1]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, func, insert, select, update
 
 from common.db.schema import (
     alert_rules,
@@ -65,6 +65,27 @@ def create_customer(uow: UnitOfWork, slug: str, name: str | None = None) -> Cust
         )
         record(conn, customer.id, "cli", "customer.created", "customer", customer.id)
     return customer
+
+
+DATE_ORDERS = ("MDY", "DMY")
+
+
+def set_date_order(uow: UnitOfWork, slug: str, order: str, actor: str) -> Customer:
+    """How this customer's files write `NN/NN/YYYY` when every date fits both orders (SPEC
+    2.3); audited. A file whose dates show their order is read that way whatever this says."""
+    if order not in DATE_ORDERS:
+        raise CustomerError(f"date order must be one of {', '.join(DATE_ORDERS)}")
+    customer = get_customer(uow, slug)
+    with uow.transaction(customer.id) as conn:
+        conn.execute(
+            update(customers)
+            .where(customers.c.id == customer.id)
+            .values(
+                settings=customers.c.settings.op("||")(func.jsonb_build_object("date_order", order))
+            )
+        )
+        record(conn, customer.id, actor, "customer.date_order_set", "customer", customer.id)
+        return find_by_id(conn, customer.id)
 
 
 def find_by_slug(conn: Connection, slug: str) -> Customer | None:

@@ -85,3 +85,12 @@ def test_phi_named_columns_are_dropped(app, owner, tmp_path, column):
     assert report["status"] == "loaded"
     assert report["columns"]["dropped_phi"] == [column]
     assert "SECRET-VALUE-1" not in _dump_database(owner)
+
+
+def test_database_errors_never_carry_statement_parameters(app):
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError) as caught, app.engine.connect() as conn:
+        conn.execute(text("SELECT 1 / 0 WHERE :value IS NOT NULL"), {"value": "123-45-6789"})
+    assert "123-45-6789" not in str(caught.value)
+    assert "hidden" in str(caught.value)

@@ -97,3 +97,13 @@ def test_list_is_empty_and_per_customer(app, capsys):
     code, out, _ = _run(capsys, "list", "--customer", "cols-b", "--json")
     assert code == 0 and json.loads(out) == []
     assert _run(capsys, "list", "--customer", "cols-b")[1].strip() == "(none)"
+
+
+def test_customers_date_order(app, capsys):
+    create_customer(app.uow, "dmy-co", "DMY Co")
+    assert main(["customers", "date-order", "dmy-co", "DMY", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"slug": "dmy-co", "date_order": "DMY"}
+    with app.uow.transaction() as conn:
+        settings = conn.execute(text("SELECT settings FROM customers WHERE slug = 'dmy-co'"))
+        assert settings.scalar_one() == {"date_order": "DMY"}
+    assert main(["customers", "date-order", "nobody", "DMY"]) == 2

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from common.commands.ingest import ingest_file
-from common.services.customers import create_customer
+from common.services.customers import create_customer, set_date_order
 from common.services.mappings import create_mapping
 from tests.ingest_helpers import count, latest_upload
 
@@ -163,8 +163,7 @@ def test_every_date_fits_both_orders_month_first_unless_the_customer_says_dmy(in
     report = ingest(body.encode())
     assert report["date_order"] == "MDY"
     assert lines(owner, "submitted_date, decided_date") == [(date(2026, 3, 5), date(2026, 4, 5))]
-    with owner.begin() as conn:
-        conn.execute(text("""UPDATE customers SET settings = '{"date_order": "DMY"}'"""))
+    set_date_order(app.uow, "acme", "DMY", "test")
     report = ingest((DAY_FIRST + "B1,Aetna,99213,03/05/2026,04/05/2026,paid\n").encode())
     assert report["date_order"] == "DMY"
     with owner.connect() as conn:
@@ -308,16 +307,19 @@ def test_self_pay_and_totals_rows_are_skipped(ingest, owner):
             f"S1,Aetna,99213,{s},{d},paid,100.00\n",
             f"S2,Self-Pay,99213,{s},{d},paid,80.00\n",
             f"S3,NO_INSURANCE,99213,{s},,,80.00\n",
+            ",,,,,,260.00\n",  # an unlabelled subtotal: no field a line needs
             "Grand Total,,,,,,260.00\n",
+            f"S4,,99213,{s},{d},paid,10.00\n",  # a line without its payer is an error
         ]
     )
     report = ingest(body.encode())
-    assert report["status"] == "loaded"
-    assert (report["rows_total"], report["rows_accepted"], report["rows_rejected"]) == (4, 1, 0)
-    assert report["rows_skipped"] == 3
-    assert report["skips"] == {"skip.footer": 1, "skip.self_pay": 2}
-    assert report["skip_samples"] == {"skip.footer": [4], "skip.self_pay": [2, 3]}
-    assert report["quality"]["validity"] == 1.0
+    assert report["status"] == "partial"
+    assert (report["rows_total"], report["rows_accepted"], report["rows_rejected"]) == (6, 1, 1)
+    assert report["rows_skipped"] == 4
+    assert report["rejections"] == {"required.payer": 1}
+    assert report["skips"] == {"skip.footer": 2, "skip.self_pay": 2}
+    assert report["skip_samples"] == {"skip.footer": [4, 5], "skip.self_pay": [2, 3]}
+    assert report["quality"]["validity"] == 0.5  # 1 of the 2 rows that are payer decisions
 
 
 def test_rejections_count_rows_with_distinct_samples_and_columns(ingest):

@@ -149,3 +149,51 @@ def test_malformed_csv_is_a_format_error_without_values():
     with pytest.raises(CsvFormatError) as caught:
         read(body)
     assert "xxx" not in str(caught.value) and "Aetna" not in str(caught.value)
+
+
+def test_utf16_with_a_byte_order_mark_little_and_big_endian():
+    text = "payer\tcpt\r\nSociété\t99213\r\n"
+    for body, label in (
+        (text.encode("utf-16"), "utf-16-le"),
+        (b"\xfe\xff" + text.encode("utf-16-be"), "utf-16-be"),
+    ):
+        facts, source, rows = read(body)
+        assert facts.utf16 and not facts.stray_nul
+        assert (source.encoding, source.delimiter, source.header) == (label, "\t", ["payer", "cpt"])
+        assert rows == [(1, ["Société", "99213"])]
+
+
+def test_nul_bytes_without_a_bom_are_flagged():
+    facts = inspect_bytes(["payer,cpt\n".encode("utf-16-le")])
+    assert facts.has_nul and facts.stray_nul
+
+
+def test_header_found_under_title_lines_and_counted_as_preamble():
+    body = (
+        b"ERA Import Posting Report\r\nGenerated on 05/01/2026,\r\n\r\n"
+        b"payer,cpt,status\r\nAetna,1,x\r\n"
+    )
+    facts = inspect_bytes([body])
+    source = open_csv_rows(io.BytesIO(body), facts.utf8_ok, lambda row: "payer" in row)
+    assert (source.header, source.preamble_lines) == (["payer", "cpt", "status"], 2)
+    assert list(source) == [(1, ["Aetna", "1", "x"])]
+
+
+def test_no_header_among_the_first_lines_reports_on_the_first():
+    body = b"title\n" + b"a,b\n" * 30
+    source = open_csv_rows(io.BytesIO(body), True, lambda row: False)
+    assert (source.header, source.preamble_lines) == (["title"], 0)
+
+
+def test_excel_sep_line_sets_the_delimiter():
+    assert sniff_delimiter("sep=;\na,b;c\n1,2;3\n") == ";"
+
+
+def test_delimiter_of_the_header_under_a_title_line():
+    assert sniff_delimiter("Report; generated today\npayer,cpt,status,paid\nA,1,x,2\n") == ","
+
+
+def test_garbled_header():
+    from common.domain.csv_reader import header_is_garbled
+
+    assert header_is_garbled(["pay\x00er", "cpt"]) and not header_is_garbled(["payer", "Société"])

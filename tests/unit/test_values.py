@@ -5,15 +5,17 @@ from decimal import Decimal
 
 import pytest
 
+from common.domain.dates import date_order_evidence, parse_date
+from common.domain.money import money_text, parse_money
 from common.domain.values import (
     RowError,
     cpt_group,
-    money_text,
+    is_placeholder,
+    is_self_pay,
+    lost_leading_zeros,
     normalise_outcome,
     normalise_payer,
     parse_cpt,
-    parse_date,
-    parse_money,
     payer_key,
 )
 
@@ -252,3 +254,79 @@ def test_row_error_names_rule_and_column_only():
 
 def test_money_allows_a_space_after_the_dollar_sign():
     assert str(parse_money("$ 1,234.50")) == "1234.50"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("$ -", Decimal("0.00")),
+        ("$  -  ", Decimal("0.00")),
+        ("$ 1,234.00", Decimal("1234.00")),
+    ],
+)
+def test_excel_money_shapes(text, amount):
+    assert parse_money(text) == amount
+
+
+@pytest.mark.parametrize("text", ["$ (12.00)", "1234.00-", "-$12.00", "(12.00)"])
+def test_negative_money_shapes(text):
+    with pytest.raises(RowError) as caught:
+        parse_money(text)
+    assert caught.value.rule == "money.negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"), [("1.234,56", "1234.56"), ("12,34", "12.34"), ("0,5", "0.50")]
+)
+def test_decimal_comma(text, amount):
+    assert money_text(text, separator=",") == amount
+
+
+def test_decimal_comma_values_are_invalid_in_a_decimal_point_file():
+    with pytest.raises(RowError):
+        parse_money("12,34")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-05-01T14:30:00Z", date(2024, 5, 1)),
+        ("2024-05-01T23:30:00-05:00", date(2024, 5, 1)),
+        ("2024-05-01 00:00:00", date(2024, 5, 1)),
+        ("5/1/2024 0:00", date(2024, 5, 1)),
+        ("05/01/2024 02:30 PM", date(2024, 5, 1)),
+        ("20240501", date(2024, 5, 1)),
+    ],
+)
+def test_dates_with_a_time_part(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_day_first_order_and_evidence():
+    assert parse_date("03/05/2026", "DMY") == date(2026, 5, 3)
+    assert parse_date("03/05/2026") == date(2026, 3, 5)
+    assert parse_date("2026-03-05", "DMY") == date(2026, 3, 5)  # ISO has one order
+    assert date_order_evidence("13/05/2026") == "DMY"
+    assert date_order_evidence("05/13/2026") == "MDY"
+    assert date_order_evidence("05/06/2026") is None
+    assert date_order_evidence("2026-05-13") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["N/A", "n/a", "#N/A", "-", "--", "null", "NULL", "none", "(blank)"]
+)
+def test_placeholders(text):
+    assert is_placeholder(text) and not is_placeholder("CO-45")
+
+
+def test_excel_float_cpt_and_lost_leading_zeros():
+    assert parse_cpt("99213.0") == ("99213", None)
+    assert lost_leading_zeros("100") and lost_leading_zeros("100.0")
+    assert not lost_leading_zeros("99213") and not lost_leading_zeros("A0428")
+
+
+@pytest.mark.parametrize(
+    "text", ["Self Pay", "self-pay", "PATIENT", "No Insurance", "NO_INSURANCE"]
+)
+def test_self_pay(text):
+    assert is_self_pay(text) and not is_self_pay("Aetna")

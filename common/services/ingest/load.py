@@ -39,7 +39,9 @@ from common.services.ingest import report as reports
 from common.services.ingest.merge import BatchMerger
 from common.services.ingest.pipeline import ChunkPipeline
 from common.services.ingest.report import Tally, UploadReport
+from common.services.ingest.rows import ReplayedRows, header_columns, read_ahead
 from common.services.ingest.staging import CountingReader, StagedRows
+from common.services.ingest.upload_facts import customer_history, loaded_warnings
 
 # COPY chunks (256 KiB each) the validating thread may run ahead of Postgres: ~16 MiB.
 PIPELINE_DEPTH_CHUNKS = 64
@@ -117,7 +119,8 @@ class _FileLoad:
         # Batches of a concurrent upload of this customer must not interleave with ours: a
         # repeat across our batches is told apart from a line that upload loaded.
         hold_until_commit(conn, ingest_lock_key(customer.id))
-        self.history = _history(conn, self.params, thresholds)  # before this upload's lines
+        # Before this upload adds any line:
+        self.history = customer_history(conn, self.params, thresholds)
         self.has_claims = conn.execute(sql("ingest_customer_has_claims"), self.params).scalar()
 
     def read(self, blob, facts: ByteFacts, choices: FileChoices | None) -> UploadReport:
@@ -134,7 +137,7 @@ class _FileLoad:
             message = GARBLED_MESSAGE.format(encoding=source.encoding)
             raise _Rejected(UploadReport.whole_file_rejected(rules.FILE_ENCODING, message))
         header = map_header(source.header, self.columns_custom)
-        context["columns"] = _columns(header, source.header)
+        context["columns"] = header_columns(header, source.header)
         if header.missing_required:
             raise _Rejected(
                 UploadReport.whole_file_rejected(
@@ -145,7 +148,7 @@ class _FileLoad:
                 )
             )
         rows = iter(source)
-        head = _read_ahead(rows, PROBE_ROWS)
+        head = read_ahead(rows, PROBE_ROWS)
         if choices is None:
             choices = self._probe(header, head)
         validator = self._validator(header, choices)
@@ -169,9 +172,8 @@ class _FileLoad:
         errors, skips = Tally(samples), Tally(samples)
         with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings:
             staged = StagedRows(
-                _Rows(rows), validator, csv.writer(findings), (errors, Tally(samples), skips),
-                self.batch_rows,
-            )  # fmt: skip
+                ReplayedRows(rows), validator, csv.writer(findings), errors, skips, self.batch_rows
+            )
             _stream(conn, staged, merger)
             if staged.format_error is not None:
                 error = staged.format_error
@@ -180,7 +182,7 @@ class _FileLoad:
             merger.finish()
             copy_into(conn, "finding_stage", findings)
         conn.execute(sql("ingest_insert_findings"), params)
-        warnings = _warnings(conn, params, samples)
+        warnings = loaded_warnings(conn, params, samples)
         errors.absorb(merger.duplicates)
         repeats = sum(merger.duplicates.counts.values())
         totals = staged.totals | {
@@ -231,43 +233,6 @@ class _FileLoad:
         )
 
 
-class _Rows:
-    """The source's rows; a format error found while probing is raised again in order."""
-
-    def __init__(self, rows) -> None:
-        self._rows = rows
-
-    def __iter__(self):
-        for item in self._rows:
-            if isinstance(item, CsvFormatError):
-                raise item
-            yield item
-
-
-def _read_ahead(rows, limit: int) -> list:
-    """Up to `limit` rows, ending with the CsvFormatError (as an item) if reading fails there.
-
-    A plain loop: a generator wrapped around `rows` would close it when the wrapper goes away.
-    """
-    head: list = []
-    try:
-        for item in rows:
-            head.append(item)
-            if len(head) == limit:
-                break
-    except CsvFormatError as exc:
-        head.append(exc)
-    return head
-
-
-def _columns(header: HeaderMap, names: list[str]) -> dict:
-    return {
-        "recognised": {f: names[i] for f, i in header.index.items()},
-        "ignored": header.ignored,
-        "dropped_phi": header.dropped_phi,
-    }
-
-
 def _stream(conn: Connection, rows: StagedRows, merger: BatchMerger) -> None:
     # Python validates batch N+1 on a worker thread while Postgres merges batch N; within a
     # batch, Postgres parses one COPY chunk while Python validates the next.
@@ -275,26 +240,3 @@ def _stream(conn: Connection, rows: StagedRows, merger: BatchMerger) -> None:
         for batch in pipeline.batches():
             copy_into(conn, "claim_stage", batch)
             merger.merge(more=batch.more)
-
-
-def _warnings(conn: Connection, params: dict, samples: int) -> dict:
-    """Warnings of the rows that loaded (a repeat rejected in the merge has none), per rule."""
-    tally, rows = Tally(samples), 0
-    query = sql("ingest_warning_counts")
-    for found in conn.execute(query, params | {"samples": samples}).mappings():
-        if found["rule"] is None:
-            rows = found["rows"]
-            continue
-        tally.counts[found["rule"]] = found["rows"]
-        tally.rows[found["rule"]] = list(found["samples"])
-        tally.columns[found["rule"]] = dict.fromkeys(c for c in found["columns"] if c)
-    return {"rows": rows, "tally": tally}
-
-
-def _history(conn: Connection, params: dict, thresholds: Thresholds) -> dict:
-    """The customer's recent upload sizes and 90-day denial mix, for the anomaly checks."""
-    window = {
-        "rowcount_days": thresholds.anomaly_rowcount_days,
-        "mix_days": thresholds.anomaly_denial_mix_days,
-    }
-    return dict(conn.execute(sql("ingest_history"), params | window).mappings().one())

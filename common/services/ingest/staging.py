@@ -19,9 +19,9 @@ class StagedRows:
 
     CHUNK_CHARS = 1 << 18
 
-    def __init__(self, source, validator, findings, tallies, batch_rows: int) -> None:
+    def __init__(self, source, validator, findings, errors, skips, batch_rows: int) -> None:
         self.source, self.validator, self.findings = source, validator, findings
-        self.errors, self.warnings, self.skips = tallies
+        self.errors, self.skips = errors, skips
         self.batch_rows = batch_rows
         self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_skipped": 0}
         self.format_error: CsvFormatError | None = None
