@@ -18,7 +18,7 @@ _seq = itertools.count(1)
 
 
 def add_signal(app, customer_id: str, **fields) -> str:
-    """Insert one signal row (as the products would) and return its id."""
+    """Insert one signal row (an episode seen once, as the products would) and return its id."""
     as_of = fields.pop("as_of", date(2026, 6, 1))
     row = {
         "customer_id": customer_id,
@@ -43,6 +43,14 @@ def add_signal(app, customer_id: str, **fields) -> str:
         "summary": "Aetna denied 20% of E&M claims in the last 14 days, up from 8%.",
         "fingerprint": f"test-{next(_seq)}-{uuid.uuid4().hex[:8]}",
     } | fields
+    # Each inserted row is its own episode unless the test names one (an open episode's
+    # identity is unique per customer).
+    row = {
+        "episode_key": row["fingerprint"],
+        "first_seen_as_of": as_of,
+        "last_seen_as_of": as_of,
+        "peak_label": row["severity_label"],
+    } | row
     with app.uow.transaction(customer_id) as conn:
         return str(conn.execute(insert(signals).values(row).returning(signals.c.id)).scalar())
 

@@ -162,6 +162,7 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
             signal_id=signals["driftwatch"],
             rule_id=rule,
             status="sent",
+            severity_label="medium",
         )
         report_name = f"{tenant.slug}/reports/weekly.csv"
         report = _insert(
@@ -262,6 +263,10 @@ def _signal(cid, product, today):
         "dollars_at_risk": 1234.5,
         "summary": "Cigna denies more E&M claims",
         "fingerprint": f"{product}-{uuid.uuid4()}",
+        "episode_key": f"{product}-{uuid.uuid4()}",
+        "first_seen_as_of": today,
+        "last_seen_as_of": today,
+        "peak_label": "medium",
     }
 
 

@@ -157,7 +157,7 @@ def time_products(app, customer_id: str, as_of) -> dict:
         started = time.perf_counter()
         with app.uow.transaction(customer_id) as conn:
             found = detector(product)(conn, customer_id, as_of, DEFAULT_THRESHOLDS)
-            save_signals(conn, customer_id, product, found)
+            save_signals(conn, customer_id, product, found, as_of, DEFAULT_THRESHOLDS)
         timings[product] = {"seconds": time.perf_counter() - started, "signals": len(found)}
     return timings
 

@@ -12,7 +12,8 @@ DIRECTIONS = ("up", "down")
 
 @dataclass(frozen=True)
 class Signal:
-    """One signal. `fingerprint` makes it unique per customer, product, type, payer, key, window.
+    """One run's finding. Its `episode_key` (product, type, payer, key) says which episode it
+    observes: a new one, or an open one it updates (services/signals/store.py).
 
     `key` is the cpt_group (DriftWatch) or denial reason (DenialScope); None when payer-level.
     Windows are half-open [start, end). `p_value` is the Benjamini–Hochberg adjusted value the
@@ -54,33 +55,24 @@ class Signal:
             raise ValueError("window_start must precede window_end")
 
     @property
-    def fingerprint(self) -> str:
-        """sha256 of (customer, product, type, payer, key, window): recomputing never duplicates."""
-        parts = (
-            str(self.customer_id),
-            self.product,
-            self.type,
-            self.payer,
-            self.key if self.key is not None else "\x00",
-            self.window_start.isoformat(),
-            self.window_end.isoformat(),
-        )
+    def episode_key(self) -> str:
+        """sha256 of (product, type, payer, key): the identity of the condition (SPEC 3); one
+        open episode per customer and key. Migration 0011 computes the same in SQL."""
+        parts = (self.product, self.type, self.payer, self.key if self.key is not None else "\x1e")
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
-    def row(self) -> dict:
-        """Column values for the `signals` table."""
+    def fingerprint(self, first_seen: date) -> str:
+        """sha256 of (customer, identity, first seen): unique per episode."""
+        parts = (str(self.customer_id), self.episode_key, first_seen.isoformat())
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+    def observation(self) -> dict:
+        """This run's values, as an episode's history row stores them."""
         return {
             "customer_id": self.customer_id,
-            "product": self.product,
-            "type": self.type,
-            "payer": self.payer,
-            "key": self.key,
-            "direction": self.direction,
             "as_of": self.as_of,
             "window_start": self.window_start,
             "window_end": self.window_end,
-            "baseline_start": self.baseline_start,
-            "baseline_end": self.baseline_end,
             "baseline_value": self.baseline_value,
             "current_value": self.current_value,
             "delta": self.delta,
@@ -90,13 +82,38 @@ class Signal:
             "severity": round(self.severity, 4),
             "severity_label": self.severity_label,
             "confidence": round(self.confidence, 4),
-            "dollars_at_risk": None
-            if self.dollars_at_risk is None
-            else round(self.dollars_at_risk, 2),
+            "dollars_at_risk": _cents(self.dollars_at_risk),
+        }
+
+    def row(self) -> dict:
+        """Column values for a new `signals` row: an episode first seen at this as_of."""
+        return self.latest() | {
+            "customer_id": self.customer_id,
+            "product": self.product,
+            "type": self.type,
+            "payer": self.payer,
+            "key": self.key,
+            "episode_key": self.episode_key,
+            "fingerprint": self.fingerprint(self.as_of),
+            "first_seen_as_of": self.as_of,
+            "last_seen_as_of": self.as_of,
+            "times_seen": 1,
+            "peak_label": self.severity_label,
+        }
+
+    def latest(self) -> dict:
+        """The columns a later observation of the same episode replaces."""
+        return self.observation() | {
+            "direction": self.direction,
+            "baseline_start": self.baseline_start,
+            "baseline_end": self.baseline_end,
             "summary": self.summary,
             "details": self.details,
-            "fingerprint": self.fingerprint,
         }
+
+
+def _cents(amount: float | None) -> float | None:
+    return None if amount is None else round(amount, 2)
 
 
 def direction_of(delta: float) -> str:

@@ -33,7 +33,10 @@ class SignalThresholds:
     drift_min_rate_delta: float = 0.05  # (seed) |Δ denial rate|
     drift_min_days_delta: float = 3.0  # (seed) |Δ median decision days|
     drift_max_p: float = 0.01  # after Benjamini–Hochberg
-    drift_rate_severity_factor: float = 2.0  # (seed) severity = min(2·|Δrate|, 1)
+    # severity of a rise = min(|Δrate| / 0.10, 1): +5 points medium, +7.5 high, +10 critical
+    # (the seed's min(2·|Δrate|, 1) labelled a tripled denial rate "low" and never alerted)
+    drift_rate_severity_scale: float = 0.10
+    drift_decrease_severity_factor: float = 0.3  # decreases are good news: they inform
     drift_days_severity_scale: float = 10.0  # (seed) severity = min(|Δdays| / 10, 1)
     drift_confidence_claims: int = 120  # (seed) confidence = min((n_b + n_c) / 120, 1)·(1 − p)
 
@@ -41,14 +44,24 @@ class SignalThresholds:
     denial_recent_days: int = 7  # (seed)
     denial_baseline_days: int = 28  # (seed) the 28 days before the recent window
     denial_min_claims: int = 30  # payer claims per window for rate and dollar comparisons
-    denial_new_reason_min: int = 10  # (seed) recent denials of a reason absent in baseline
+    # new_denial_reason: absent for the payer over 180 days, ≥ 5 recent denials, and a Poisson
+    # test against the payer's background rate of rare reasons (SPEC 3.2)
+    denial_new_reason_min: int = 5
+    denial_new_reason_lookback_days: int = 180
+    denial_rare_reason_max: int = 2  # a reason seen at most this often in the lookback is rare
+    denial_new_reason_floor_per_week: float = 0.25  # expected new-reason denials, at least
+    denial_new_reason_high: int = 10  # 10 new denials a week for one payer is at least high
+    denial_new_reason_critical_dollars: float = 20_000.0
     denial_rate_min_relative: float = 0.5  # (seed) reason rate up ≥ 50 % relative …
     denial_rate_min_points: float = 0.02  # (seed) … and ≥ 2 points
     denial_max_p: float = 0.01  # (seed) two-proportion z-test, after Benjamini–Hochberg
     denial_dollars_min_relative: float = 0.5  # (seed) per-day denied dollars up ≥ 50 % …
     denial_dollars_min_per_day: float = 1000.0  # (seed) … and up ≥ $1,000 per day
-    denial_dollars_high: float = 50_000.0  # (seed) recent 7-day denied dollars
+    # the dollar spike must also be significant against the payer's own daily dollars
+    denial_dollars_lookback_days: int = 91
+    denial_dollars_high: float = 50_000.0  # (seed) a report/dashboard level, not a signal
     denial_confidence_claims: int = 120
+    new_reason_episode_days: int = 28
 
     # DelayGuard (SPEC 3.3): per payer, PAID claims, cohort on payment (else decided) date.
     delay_current_days: int = 14  # (seed)
@@ -70,6 +83,17 @@ class SignalThresholds:
     trend_min_streak: int = 2  # (seed) week-over-week increases ending at the newest week
     trend_min_total_rise: float = 7.0  # (seed) days from the first week to the newest
     trend_min_claims_per_week: int = 10
+
+    def episode_days(self, product: str, kind: str) -> int:
+        """How long an episode stays open without firing: the product's current window; a new
+        denial reason stays one episode for 28 days (SPEC 3.2)."""
+        if kind == "new_denial_reason":
+            return self.new_reason_episode_days
+        return {
+            "driftwatch": self.drift_current_days,
+            "denialscope": self.denial_recent_days,
+            "delayguard": self.delay_current_days,
+        }[product]
 
     def longest_current_days(self) -> int:
         """The longest recent window any product compares: data older than this raises nothing."""

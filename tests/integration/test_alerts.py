@@ -216,3 +216,25 @@ def test_another_customers_rule_is_not_found(app, acme):
     [rule] = list_rules(app.uow, other.id)
     with pytest.raises(NotFound):
         update_rule(app.uow, acme.id, rule["id"], {"enabled": False})
+
+
+def test_an_open_episode_alerts_again_only_when_its_label_rises(app, acme, owner):
+    from sqlalchemy import text
+
+    sid = add_signal(app, acme.id, severity=0.8, severity_label="high")
+
+    def relabel(label: str, severity: float) -> None:
+        with owner.begin() as conn:
+            conn.execute(
+                text("UPDATE signals SET severity_label = :l, severity = :s WHERE id = :i"),
+                {"l": label, "s": severity, "i": sid},
+            )
+
+    later = T0 + timedelta(hours=5)  # past the cooldown each time
+    assert dispatch(app, acme, sid, message_id="m-1").alerts == 1
+    relabel("critical", 1.0)
+    assert dispatch(app, acme, sid, message_id="m-2", now=later).alerts == 1
+    relabel("high", 0.8)  # fell back: the (episode, rule, high) alert exists already
+    assert dispatch(app, acme, sid, message_id="m-3", now=later + timedelta(hours=5)).alerts == 0
+    labels = [a["severity_label"] for a in alerts_of(owner)]
+    assert labels == ["high", "critical"]

@@ -215,3 +215,86 @@ def test_0010_column_mappings_up_down_with_rls_and_known_fields(database_url, pg
             )
     finally:
         upgrade(settings)
+
+
+OLD_SIGNAL = text(
+    "INSERT INTO signals (customer_id, product, type, payer, key, direction, as_of, "
+    "window_start, window_end, severity, severity_label, confidence, summary, fingerprint) "
+    "VALUES (:c, 'driftwatch', 'denial_rate_increase', 'Aetna', 'E&M', 'up', :d, "
+    "CAST(:d AS date) - 14, :d, 0.4, :l, 0.9, 's', :f) RETURNING id"
+)
+
+
+def test_0011_folds_signals_into_episodes_and_alerts_follow(database_url, pg_home, clean_db):
+    from common.domain.signal_model import Signal
+
+    settings = Settings(home=pg_home, database_url=database_url)
+    engine = clean_db
+    downgrade(settings, "0010")
+    try:
+        with engine.begin() as conn:
+            cid = conn.execute(
+                text("INSERT INTO customers (slug, name) VALUES ('eps', 'E') RETURNING id")
+            ).scalar()
+            rule = conn.execute(
+                text("INSERT INTO alert_rules (customer_id, name) VALUES (:c, 'r') RETURNING id"),
+                {"c": cid},
+            ).scalar()
+            ids = []
+            # Three days of one condition (one episode), then the same again 40 days later.
+            for day, label in (("2026-05-01", "low"), ("2026-05-02", "high"),
+                               ("2026-05-04", "medium"), ("2026-06-13", "low")):  # fmt: skip
+                params = {"c": cid, "d": day, "l": label, "f": day}
+                ids.append(conn.execute(OLD_SIGNAL, params).scalar())
+            for signal_id in ids[:3]:  # one alert per old row of the first episode
+                conn.execute(
+                    text(
+                        "INSERT INTO alerts (customer_id, signal_id, rule_id, status) "
+                        "VALUES (:c, :s, :r, 'sent')"
+                    ),
+                    {"c": cid, "s": signal_id, "r": rule},
+                )
+        upgrade(settings, "0011")
+        with engine.connect() as conn:
+            episodes = conn.execute(text(
+                "SELECT id, first_seen_as_of, last_seen_as_of, times_seen, ended_as_of, "
+                "peak_label, severity_label, episode_key FROM signals ORDER BY first_seen_as_of"
+            )).mappings().all()  # fmt: skip
+            history = conn.execute(text("SELECT count(*) FROM signal_observations")).scalar()
+            alerts = conn.execute(
+                text("SELECT signal_id, severity_label FROM alerts ORDER BY severity_label")
+            ).all()
+        first, second = episodes
+        assert first["id"] == ids[0] and second["id"] == ids[3]
+        assert (str(first["first_seen_as_of"]), str(first["last_seen_as_of"])) == (
+            "2026-05-01",
+            "2026-05-04",
+        )
+        assert (first["times_seen"], first["peak_label"], first["severity_label"]) == (
+            3,
+            "high",
+            "medium",
+        )
+        assert str(first["ended_as_of"]) == "2026-05-18"  # 14 days after it was last seen
+        assert history == 4
+        assert [(str(a.signal_id), a.severity_label) for a in alerts] == [
+            (str(ids[0]), "high"),
+            (str(ids[0]), "low"),
+            (str(ids[0]), "medium"),
+        ]
+        probe = Signal(
+            customer_id=str(cid), product="driftwatch", type="denial_rate_increase",
+            payer="Aetna", key="E&M", direction="up", as_of=first["last_seen_as_of"],
+            window_start=first["last_seen_as_of"], window_end=first["last_seen_as_of"] + (
+                first["last_seen_as_of"] - first["first_seen_as_of"]),
+            baseline_start=None, baseline_end=None, baseline_value=None, current_value=None,
+            delta=None, n_baseline=None, n_current=None, p_value=None, severity=0.4,
+            severity_label="low", confidence=0.9, dollars_at_risk=None, summary="s",
+        )  # fmt: skip
+        assert probe.episode_key == first["episode_key"]  # Python and SQL agree
+        downgrade(settings, "0010")
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM signals")).scalar() == 2
+            assert conn.execute(text("SELECT count(*) FROM alerts")).scalar() == 1
+    finally:
+        upgrade(settings)

@@ -63,7 +63,7 @@ def test_denial_rate_increase_on_one_payer_and_group(app, acme, owner):
     assert s["direction"] == "up" and s["n_current"] >= 200 and s["n_baseline"] >= 30
     assert 0.05 <= s["delta"] <= 0.12 and s["p_value"] < 0.01
     assert s["current_value"] - s["baseline_value"] == pytest.approx(s["delta"])
-    assert s["severity"] == pytest.approx(min(2 * s["delta"], 1), abs=1e-4)
+    assert s["severity"] == pytest.approx(min(s["delta"] / 0.10, 1), abs=1e-4)  # SPEC 3.1
     assert (s["window_start"], s["window_end"]) == (AS_OF - timedelta(days=14), AS_OF)
     assert (s["baseline_start"], s["baseline_end"]) == (
         AS_OF - timedelta(days=104),
@@ -163,19 +163,20 @@ def test_driftwatch_windows_are_half_open(app, acme, owner):
 def test_denialscope_recent_window_is_half_open(app, acme, owner):
     rows = [claim("Aetna", "E&M", AS_OF - timedelta(days=8 + i % 28)) for i in range(200)]
     rows += [claim("Aetna", "E&M", AS_OF - timedelta(days=1 + i % 6)) for i in range(60)]
-    new = [claim("Aetna", "E&M", AS_OF - timedelta(days=2), "DENIED", reason="N-1")] * 9
-    new.append(claim("Aetna", "E&M", AS_OF, "DENIED", reason="N-1"))  # outside: 9 < 10
+    new = [claim("Aetna", "E&M", AS_OF - timedelta(days=2), "DENIED", reason="N-1")] * 4
+    new.append(claim("Aetna", "E&M", AS_OF, "DENIED", reason="N-1"))  # outside: 4 < 5
     load(owner, acme.id, rows + new)
     assert run_product(app.uow, "denialscope", acme.id, AS_OF, None) == []
     edge = claim("Aetna", "E&M", AS_OF - timedelta(days=7), "DENIED", reason="N-1")
-    load(owner, acme.id, [edge])  # the recent window's first day: inside, now 10
+    load(owner, acme.id, [edge])  # the recent window's first day: inside, now 5
     run_product(app.uow, "denialscope", acme.id, AS_OF, None)
     [s] = found(app, acme)
     assert (s["type"], s["key"], s["details"]["denials_current"]) == (
         "new_denial_reason",
         "N-1",
-        10,
+        5,
     )
+    assert s["severity_label"] == "medium"  # the smallest count that fires (SPEC 3.2)
 
 
 def test_delayguard_cohorts_on_payment_date_half_open(app, acme, owner):
@@ -200,7 +201,7 @@ def test_redelivery_and_rerun_create_nothing_new(app, acme, owner):
     first = run_all(app, acme, message_id="m-1")
     assert len(first) == 1
     assert run_all(app, acme, message_id="m-1") == []  # same message: skipped by the ledger
-    assert run_all(app, acme, message_id="m-2") == []  # same window: fingerprints conflict
+    assert run_all(app, acme, message_id="m-2") == []  # same as_of: one observation a day
     assert run_all(app, acme) == []  # direct recompute, no message id
     with owner.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM signals")).scalar() == 1
@@ -219,3 +220,27 @@ def test_signals_are_tenant_scoped(app, acme, owner):
     run_all(app, acme)
     assert run_all(app, other) == []
     assert found(app, other) == [] and len(found(app, acme)) == 1
+
+
+def test_a_persisting_change_is_one_episode_until_it_stops(app, acme, owner):
+    load(owner, acme.id, generate(Scenario(seed=2, changes=(DenialShift("Cigna", "E&M"),))))
+    days = [AS_OF, AS_OF + timedelta(days=1), AS_OF + timedelta(days=3)]
+    opened = [run_product(app.uow, "driftwatch", acme.id, day, None) for day in days]
+    assert [len(ids) for ids in opened] == [1, 0, 0]  # one episode, opened once
+    with owner.connect() as conn:
+        episode = conn.execute(text("SELECT * FROM signals")).mappings().one()
+        history = conn.execute(text("SELECT as_of FROM signal_observations ORDER BY 1")).all()
+        raised = conn.execute(text("SELECT count(*) FROM outbox WHERE topic = 'signals-raised'"))
+        raised = raised.scalar()
+    assert (episode["first_seen_as_of"], episode["last_seen_as_of"]) == (days[0], days[-1])
+    assert episode["times_seen"] == 3 and episode["ended_as_of"] is None
+    assert episode["as_of"] == days[-1] and episode["window_end"] == days[-1]
+    assert [h.as_of for h in history] == days
+    assert raised == 1  # the label did not rise: nothing new to alert on
+    # Once the change has left the current window for a whole window length, it closes.
+    quiet = AS_OF + timedelta(days=60)
+    assert run_product(app.uow, "driftwatch", acme.id, quiet, None) == []
+    with app.uow.transaction(acme.id) as conn:
+        assert list_signals(conn) == []
+        [closed] = list_signals(conn, status="closed")
+    assert closed["ended_as_of"] == days[-1] + timedelta(days=14)

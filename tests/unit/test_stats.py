@@ -163,23 +163,26 @@ def make_signal(**changes) -> Signal:
     return Signal(**(fields | changes))
 
 
-def test_fingerprint_is_unique_per_customer_product_type_payer_key_window():
-    base = make_signal()
-    assert base.fingerprint == make_signal(delta=0.2, summary="other").fingerprint
+def test_episode_key_is_the_identity_product_type_payer_key():
     from datetime import date
 
+    base = make_signal()
+    later = make_signal(
+        delta=0.2, summary="other", window_start=date(2026, 5, 17), window_end=date(2026, 6, 2)
+    )
+    assert base.episode_key == later.episode_key  # another window: the same episode
     variants = [
-        {"customer_id": "c2"},
         {"product": "denialscope"},
         {"type": "denial_rate_decrease"},
         {"payer": "Cigna"},
         {"key": "SURGERY"},
         {"key": None},
-        {"window_start": date(2026, 5, 17)},
-        {"window_end": date(2026, 6, 2)},
     ]
-    prints = {make_signal(**v).fingerprint for v in variants}
-    assert base.fingerprint not in prints and len(prints) == len(variants)
+    keys = {make_signal(**v).episode_key for v in variants}
+    assert base.episode_key not in keys and len(keys) == len(variants)
+    first = date(2026, 5, 1)
+    assert base.fingerprint(first) != make_signal(customer_id="c2").fingerprint(first)
+    assert base.fingerprint(first) != base.fingerprint(date(2026, 6, 1))
 
 
 def test_signal_rejects_invalid_values():

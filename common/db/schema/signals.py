@@ -1,6 +1,7 @@
 """Signals, alert rules, alerts, operator judgments, webhooks and reports."""
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -8,6 +9,7 @@ from sqlalchemy import (
     DateTime,
     Double,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Table,
@@ -52,9 +54,43 @@ signals = tenant(
         Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
         Column("fingerprint", Text, nullable=False),
         created_at(),
+        # An episode (SPEC 3): one row per persisting condition of (product, type, payer, key);
+        # later runs that still fire update it. The values above are the latest observation's.
+        Column("episode_key", Text, nullable=False),
+        Column("first_seen_as_of", Date, nullable=False),
+        Column("last_seen_as_of", Date, nullable=False),
+        Column("times_seen", Integer, nullable=False, server_default=text("1")),
+        Column("ended_as_of", Date),
+        Column("peak_label", Text, nullable=False),
         UniqueConstraint("customer_id", "fingerprint", name="uq_signals_customer_fingerprint"),
         CheckConstraint(f"product IN {PRODUCTS}", name="product_known"),
         CheckConstraint("direction IN ('up', 'down')", name="direction_known"),
+    )
+)
+
+# Every run's observation of an episode: the history an episode page charts.
+signal_observations = tenant(
+    Table(
+        "signal_observations",
+        metadata,
+        Column("id", BigInteger, Identity(), primary_key=True),
+        customer_fk(),
+        Column("signal_id", Uuid, ForeignKey("signals.id", ondelete="CASCADE"), nullable=False),
+        Column("as_of", Date, nullable=False),
+        Column("window_start", Date, nullable=False),
+        Column("window_end", Date, nullable=False),
+        Column("baseline_value", Double),
+        Column("current_value", Double),
+        Column("delta", Double),
+        Column("n_baseline", Integer),
+        Column("n_current", Integer),
+        Column("p_value", Double),
+        Column("severity", Double, nullable=False),
+        Column("severity_label", Text, nullable=False),
+        Column("confidence", Double, nullable=False),
+        Column("dollars_at_risk", Money),
+        created_at(),
+        UniqueConstraint("signal_id", "as_of", name="uq_signal_observations_signal_as_of"),
     )
 )
 
@@ -89,9 +125,14 @@ alerts = tenant(
         Column("rule_id", Uuid, ForeignKey("alert_rules.id", ondelete="CASCADE"), nullable=False),
         Column("status", Text, nullable=False),
         Column("suppressed_reason", Text),
+        # The episode's label when this alert was raised: one alert per (episode, rule, label),
+        # so an open episode alerts again only when its label rises (SPEC 4).
+        Column("severity_label", Text, nullable=False),
         created_at(),
         Column("updated_at", DateTime(timezone=True), nullable=False, server_default=text("now()")),
-        UniqueConstraint("signal_id", "rule_id", name="uq_alerts_signal_rule"),
+        UniqueConstraint(
+            "signal_id", "rule_id", "severity_label", name="uq_alerts_signal_rule_label"
+        ),
         CheckConstraint(
             "status IN ('open', 'sent', 'suppressed', 'acknowledged', 'resolved', 'failed')",
             name="status_known",
@@ -203,4 +244,12 @@ Index(
     postgresql_where=text("status = 'pending'"),
 )
 Index("ix_alerts_customer_created", alerts.c.customer_id, alerts.c.created_at)
+# Revision 0011: at most one open episode per identity; observations by episode.
+Index(
+    "uq_signals_open_episode",
+    signals.c.customer_id,
+    signals.c.episode_key,
+    unique=True,
+    postgresql_where=text("ended_as_of IS NULL"),
+)
 Index("ix_operator_judgments_alert_id", operator_judgments.c.alert_id)

@@ -1,6 +1,7 @@
 """alert_dispatch: SignalsRaised → rule matches → alerts (or suppressed) → deliveries.
 
-One alert per (signal, rule) (a unique constraint); the message id is claimed in the ledger in
+One alert per (episode, rule, label) (a unique constraint): the store raises an open episode
+again only when its label rises (SPEC 4). The message id is claimed in the ledger in
 the same transaction, so a redelivered message creates nothing. Webhooks go out through the
 deliveries table after commit; e-mail is sent after commit too (at most once per alert).
 """
@@ -139,9 +140,9 @@ def plan_alerts(
         signal = dict(row)
         for rule in (r for r in rules if rule_matches(r, signal)):
             reason = suppression_reason(conn, customer.id, signal, now, t)
-            alert_id = _insert_alert(conn, customer.id, signal["id"], rule["id"], reason, now)
+            alert_id = _insert_alert(conn, customer.id, signal, rule["id"], reason, now)
             if alert_id is None:
-                continue  # this (signal, rule) was alerted before
+                continue  # this (episode, rule) was alerted at this label before
             if reason:
                 result.suppressed += 1
                 continue
@@ -163,19 +164,20 @@ def _enabled_rules():
     )
 
 
-def _insert_alert(conn, customer_id, signal_id, rule_id, reason, now) -> str | None:
+def _insert_alert(conn, customer_id, signal, rule_id, reason, now) -> str | None:
     inserted = conn.execute(
         insert(alerts)
         .values(
             customer_id=customer_id,
-            signal_id=signal_id,
+            signal_id=signal["id"],
             rule_id=rule_id,
             status="suppressed" if reason else "open",
             suppressed_reason=reason,
+            severity_label=signal["severity_label"],
             created_at=now,
             updated_at=now,
         )
-        .on_conflict_do_nothing(constraint="uq_alerts_signal_rule")
+        .on_conflict_do_nothing(constraint="uq_alerts_signal_rule_label")
         .returning(alerts.c.id)
     ).scalar()
     return None if inserted is None else str(inserted)

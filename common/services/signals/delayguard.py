@@ -158,9 +158,10 @@ class _Run:
             volume_weight=th.delay_confidence_volume_weight,
             completeness_full=th.delay_completeness_full,
         )  # fmt: skip
-        label = next(
+        level = next(
             (name for d, c, name in th.delay_levels if delta >= d and confidence >= c), "low"
         )
+        severity = _level_severity(delta / th.delay_severity_scale, level)
         details = {
             "date_basis": "payment_date" if p.by_payment else "decided_date",
             "payment_date_completeness": round(p.completeness, 4),
@@ -179,13 +180,23 @@ class _Run:
             n_baseline=base.n,
             n_current=cur.n,
             p_value=q,
-            severity=min(delta / th.delay_severity_scale, 1.0),
-            severity_label=label,
+            severity=severity,
+            severity_label=stats.label_for(severity, th.severity_labels),
             confidence=confidence,
             dollars_at_risk=dollars,
             summary=summary,
             details=details,
         )
+
+
+# The severity range of each seed level (SPEC 3.3), so that the label every product derives from
+# the severity (SPEC 3: ≥ 1.0 critical, ≥ 0.75 high, ≥ 0.5 medium) is the seed's level.
+_LEVEL_RANGES = {"critical": (1.0, 1.0), "high": (0.75, 0.99), "medium": (0.5, 0.74)}
+
+
+def _level_severity(size: float, level: str) -> float:
+    low, high = _LEVEL_RANGES.get(level, (0.0, 0.49))
+    return min(max(size, low), high)
 
 
 def _trend_start(series: list[Bucket], th: SignalThresholds) -> int | None:

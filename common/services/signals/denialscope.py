@@ -2,16 +2,19 @@
 
 Windows on decided_date, half-open: recent [as_of − 7 d, as_of) and the 28 days before it.
 Counts and dollars are compared per day, reasons as a rate over the payer's PAID + DENIED
-claims (and reported as a share of its denials). Severity comes from a ratio — how far the
-measure exceeds its reference, relative to that reference: the baseline for spikes, the
-minimum count for a new reason, the $50,000 floor for high dollars — cut at 1.0 / 0.75 / 0.5.
-Reason-rate tests are Benjamini–Hochberg adjusted over every (payer, reason) tested in the run.
+claims (and reported as a share of its denials). Every signal is tested, Benjamini–Hochberg
+adjusted over its family in the run: reason-rate spikes (two proportions), new reasons (a
+Poisson test against the payer's background rate of rare reasons over 180 days), dollar
+spikes (the recent 7-day sum against the payer's own daily dollars over 91 days). Severity of a
+spike is its relative rise, so the smallest rise that fires (+50 %) is medium; of a new reason,
+its count and dollars (10 a week is high). High denied dollars are a level, reported by the
+weekly report and the dashboard, not a change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import Connection
 
@@ -56,14 +59,42 @@ def counts(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
     return totals, reasons
 
 
+@dataclass
+class History:
+    """The long lookbacks: daily denied dollars per payer, reasons seen, rare-reason denials."""
+
+    dollars: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Σx, Σx²) per day
+    reason_lookback: dict[tuple[str, str], int] = field(default_factory=dict)
+    rare: dict[str, int] = field(default_factory=dict)
+
+
+def history(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds) -> History:
+    """One set-based query over the rollups (sql/denialscope_history.sql)."""
+    windows = th.denial_windows(as_of)
+    start = windows["current_start"]
+    params = windows | {
+        "customer_id": customer_id,
+        "dollar_start": start - timedelta(days=th.denial_dollars_lookback_days),
+        "reason_start": start - timedelta(days=th.denial_new_reason_lookback_days),
+        "rare_max": th.denial_rare_reason_max,
+    }
+    found = History()
+    for r in conn.execute(sql("denialscope_history"), params).mappings():
+        if r["kind"] == "dollars":
+            found.dollars[r["payer"]] = (r["daily_sum"] or 0.0, r["daily_sq"] or 0.0)
+        elif r["kind"] == "reason":
+            found.reason_lookback[(r["payer"], r["reason"])] = int(r["n"])
+        else:
+            found.rare[r["payer"]] = int(r["n"] or 0)
+    return found
+
+
 def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds) -> list[Signal]:
     """DenialScope signals for one customer and `as_of`."""
     totals, reasons = counts(conn, customer_id, as_of, th)
-    run = _Run(th, totals, run_fields(PRODUCT, customer_id, as_of, th.denial_windows(as_of)))
-    found = run.reason_spikes(reasons) + run.new_reasons(reasons)
-    for payer in totals.values():
-        found += run.dollar_signals(payer)
-    return found
+    fields = run_fields(PRODUCT, customer_id, as_of, th.denial_windows(as_of))
+    run = _Run(th, totals, fields, history(conn, customer_id, as_of, th))
+    return run.reason_spikes(reasons) + run.new_reasons(reasons) + run.dollar_spikes()
 
 
 @dataclass(frozen=True)
@@ -71,6 +102,7 @@ class _Run:
     th: SignalThresholds
     totals: dict[str, Counts]
     fields: dict
+    past: History
 
     @property
     def span(self) -> str:
@@ -115,58 +147,85 @@ class _Run:
         return found
 
     def new_reasons(self, reasons: list[Counts]) -> list[Signal]:
-        """A reason absent from the baseline with ≥ 10 recent denials (payer seen before)."""
+        """A reason absent for the payer over 180 days, ≥ 5 recent denials, and more than the
+        payer's background of rare reasons explains (Poisson, BH over the candidates)."""
         th = self.th
+        candidates = [
+            r for r in reasons
+            if r.denied_current >= th.denial_new_reason_min
+            and self.past.reason_lookback.get((r.payer, r.reason), 0) == 0
+            and self.totals[r.payer].n_baseline >= th.denial_min_claims
+        ]  # fmt: skip
+        raw = [
+            stats.poisson_at_least_p(r.denied_current, self._background(r.payer))
+            for r in candidates
+        ]
         found = []
-        for r in reasons:
-            if (
-                r.denied_baseline == 0
-                and r.denied_current >= th.denial_new_reason_min
-                and self.totals[r.payer].n_baseline >= th.denial_min_claims
-            ):
-                ratio = r.denied_current / th.denial_new_reason_min - 1
-                summary = (
-                    f"{r.payer} started denying claims for {r.reason}: {r.denied_current} "
-                    f"denials ({money(r.dollars_current)}) in {self.span}, none in the "
-                    f"{th.denial_baseline_days} days before."
+        for r, p_raw, q in zip(candidates, raw, stats.benjamini_hochberg(raw), strict=True):
+            if q >= th.denial_max_p:
+                continue
+            summary = (
+                f"{r.payer} started denying claims for {r.reason}: {r.denied_current} "
+                f"denials ({money(r.dollars_current)}) in {self.span}, none in the "
+                f"{th.denial_new_reason_lookback_days} days before."
+            )
+            severity = self._new_reason_severity(r)
+            found.append(
+                self._reason(
+                    r, "new_denial_reason", severity, (p_raw, q), r.dollars_current, summary
                 )
-                found.append(
-                    self._reason(r, "new_denial_reason", ratio, None, r.dollars_current, summary)
-                )
+            )
         return found
 
-    def dollar_signals(self, payer: Counts) -> list[Signal]:
-        """Per-day denied dollars up ≥ 50 % and ≥ $1,000/day; recent dollars ≥ $50,000."""
+    def _background(self, payer: str) -> float:
+        """Expected recent denials of never-seen reasons: the payer's rare-reason rate."""
         th = self.th
-        before = payer.dollars_baseline / th.denial_baseline_days
-        now = payer.dollars_current / th.denial_recent_days
-        relative = (now - before) / before if before > 0 else float("inf")
+        per_day = self.past.rare.get(payer, 0) / th.denial_new_reason_lookback_days
+        floor = th.denial_new_reason_floor_per_week / 7
+        return max(per_day, floor) * th.denial_recent_days
+
+    def _new_reason_severity(self, r: Counts) -> float:
+        """0.5 at the minimum count, 0.75 at 10 a week, 1.0 at 15; or by dollars if higher."""
+        th = self.th
+        per_week = r.denied_current * 7 / th.denial_recent_days
+        span = th.denial_new_reason_high - th.denial_new_reason_min
+        by_count = 0.5 + 0.25 * (per_week - th.denial_new_reason_min) / max(span, 1)
+        by_dollars = r.dollars_current / th.denial_new_reason_critical_dollars
+        return max(by_count, by_dollars, 0.5)
+
+    def dollar_spikes(self) -> list[Signal]:
+        """Per-day denied dollars up ≥ 50 % and ≥ $1,000/day, and significant against the
+        payer's own daily dollars over the lookback (BH over the payers tested)."""
+        th = self.th
+        candidates = []
+        for payer in self.totals.values():
+            before = payer.dollars_baseline / th.denial_baseline_days
+            now = payer.dollars_current / th.denial_recent_days
+            relative = (now - before) / before if before > 0 else float("inf")
+            if (
+                self.eligible(payer)
+                and relative >= th.denial_dollars_min_relative
+                and now - before >= th.denial_dollars_min_per_day
+            ):
+                daily_sum, daily_sq = self.past.dollars.get(payer.payer, (0.0, 0.0))
+                p_raw = stats.sum_exceeds_p(
+                    payer.dollars_current, th.denial_recent_days, daily_sum, daily_sq,
+                    th.denial_dollars_lookback_days,
+                )  # fmt: skip
+                candidates.append((payer, before, now, relative, p_raw))
+        adjusted = stats.benjamini_hochberg([c[-1] for c in candidates])
         found = []
-        if (
-            self.eligible(payer)
-            and relative >= th.denial_dollars_min_relative
-            and now - before >= th.denial_dollars_min_per_day
-        ):
+        for (payer, before, now, relative, p_raw), q in zip(candidates, adjusted, strict=True):
+            if q >= th.denial_max_p:
+                continue
             summary = (
                 f"{payer.payer}'s denied dollars rose to {money(now)} a day in {self.span}, "
                 f"from {money(before)} a day before."
             )
+            details = {"unit": "dollars_per_day", "ratio": min(relative, 1e9), "p_raw": p_raw}
             found.append(
                 self._signal("denial_dollars_spike", payer, None, (before, now), relative,
-                             None, (now - before) * th.denial_recent_days, summary,
-                             {"unit": "dollars_per_day", "ratio": min(relative, 1e9)})
-            )  # fmt: skip
-        if payer.dollars_current >= th.denial_dollars_high:
-            ratio = payer.dollars_current / th.denial_dollars_high - 1
-            typical = before * th.denial_recent_days
-            summary = (
-                f"{payer.payer} denied {money(payer.dollars_current)} of claims in {self.span} "
-                f"(typical: {money(typical)})."
-            )
-            found.append(
-                self._signal("denial_dollars_high", payer, None, (typical, payer.dollars_current),
-                             ratio, None, payer.dollars_current, summary,
-                             {"unit": "dollars_per_window", "ratio": ratio})
+                             q, (now - before) * th.denial_recent_days, summary, details)
             )  # fmt: skip
         return found
 
@@ -203,7 +262,7 @@ class _Run:
             n_current=payer.n_current,
             p_value=q,
             severity=min(max(ratio, 0.0), 1.0),
-            severity_label=stats.label_for(ratio, self.th.severity_labels),
+            severity_label=stats.label_for(min(max(ratio, 0.0), 1.0), self.th.severity_labels),
             confidence=stats.volume_confidence(
                 payer.n_baseline, payer.n_current, self.th.denial_confidence_claims, q or 0.0
             ),

@@ -88,7 +88,7 @@ def _rate_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
         delta = now - before
         if abs(delta) < th.drift_min_rate_delta or q >= th.drift_max_p:
             continue
-        severity = min(th.drift_rate_severity_factor * abs(delta), 1.0)
+        severity = _severity(abs(delta) / th.drift_rate_severity_scale, delta, th)
         word = "rose" if delta > 0 else "fell"
         dollars = delta * g.dollars_current
         summary = (
@@ -124,7 +124,7 @@ def _days_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
         delta = now - before
         if abs(delta) < th.drift_min_days_delta or q >= th.drift_max_p:
             continue
-        severity = min(abs(delta) / th.drift_days_severity_scale, 1.0)
+        severity = _severity(abs(delta) / th.drift_days_severity_scale, delta, th)
         word = "slower" if delta > 0 else "faster"
         summary = (
             f"{g.payer} decides {g.group} claims {abs(delta):.1f} days {word}: median "
@@ -147,6 +147,12 @@ def _days_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
             )
         )
     return found
+
+
+def _severity(size: float, delta: float, th) -> float:
+    """min(size, 1) for a rise; a decrease (good news) scaled down so it informs, not alerts."""
+    severity = min(size, 1.0)
+    return severity if delta > 0 else severity * th.drift_decrease_severity_factor
 
 
 def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, dollars, summary):

@@ -26,11 +26,11 @@ def consumer_name(product: str) -> str:
 def run_product(
     uow: UnitOfWork, product: str, customer_id: str, as_of: date, message_id: str | None
 ) -> list[str]:
-    """Detect and store `product`'s signals; return the ids of new signals.
+    """Detect `product`'s signals and fold them into episodes; return the new episodes' ids.
 
     The ledger row, the signals and the SignalsRaised outbox row commit together, so a
     redelivered message (same id) does nothing and a crash leaves nothing half-done. Without a
-    message id (a direct recompute) the fingerprints alone keep the run idempotent.
+    message id (a direct recompute) the episodes keep the run idempotent: one observation per as_of.
     An unknown customer is a BadMessage; an inactive one is skipped.
     """
     if product not in PRODUCTS:
@@ -49,8 +49,10 @@ def run_product(
         if not row.active:
             log.info("customer inactive; skipped", extra={"customer": customer_id})
             return []
-        found = detector(product)(conn, customer_id, as_of, thresholds_for(row.settings))
-        new_ids = save_signals(conn, customer_id, product, found)
+        th = thresholds_for(row.settings)
+        found = detector(product)(conn, customer_id, as_of, th)
+        saved = save_signals(conn, customer_id, product, found, as_of, th)
+        new_ids = saved.opened
     log.info(
         "signals computed",
         extra={
@@ -58,6 +60,8 @@ def run_product(
             "product": product,
             "signals_found": len(found),
             "signals_created": len(new_ids),
+            "episodes_updated": len(saved.updated),
+            "episodes_closed": len(saved.closed),
             "as_of": as_of.isoformat(),
         },
     )
