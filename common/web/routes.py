@@ -46,7 +46,7 @@ def _read_routes() -> list[Route]:
         Route("GET", "/v1/signals/{product}", activity.list_signals, "List signals", "signals",
               query=s.SignalsQuery, response=s.SignalList, params={"product": "product"}),
         Route("GET", "/v1/signals/{product}/{id}", activity.get_signal, "One signal", "signals",
-              response=s.Signal, params={"product": "product", "id": "uuid"}),
+              response=s.SignalDetail, params={"product": "product", "id": "uuid"}),
         Route("GET", "/v1/alerts", activity.list_alerts, "List alerts", "alerts",
               query=s.AlertsQuery, response=s.AlertList),
         Route("GET", "/v1/alerts/{id}", activity.get_alert, "One alert", "alerts",

@@ -132,6 +132,41 @@ def test_signals_per_product_with_filters(w):
     assert get(w, "/v1/signals/driftwatch?severity=huge").status_code == 422
 
 
+def test_signal_lists_show_open_episodes_by_default_and_detail_has_history(w):
+    from sqlalchemy import text
+
+    [episode] = get(w, "/v1/signals/driftwatch").json["items"]
+    assert (episode["times_seen"], episode["ended_as_of"]) == (1, None)
+    assert get(w, "/v1/signals/driftwatch?status=closed").json["items"] == []
+    with w.owner.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO signal_observations (customer_id, signal_id, as_of, window_start, "
+                "window_end, severity, severity_label, confidence) SELECT customer_id, id, as_of, "
+                "window_start, window_end, severity, severity_label, confidence FROM signals "
+                "WHERE id = :i"
+            ),
+            {"i": episode["id"]},
+        )
+        conn.execute(
+            text("UPDATE signals SET ended_as_of = as_of WHERE id = :i"), {"i": episode["id"]}
+        )
+    try:
+        assert get(w, "/v1/signals/driftwatch").json["items"] == []
+        [closed] = get(w, "/v1/signals/driftwatch?status=closed").json["items"]
+        assert closed["id"] == episode["id"]
+        assert len(get(w, "/v1/signals/driftwatch?status=all").json["items"]) == 1
+        detail = get(w, f"/v1/signals/driftwatch/{episode['id']}").json
+        assert [o["as_of"] for o in detail["observations"]] == [episode["as_of"]]
+        assert get(w, "/v1/signals/driftwatch?status=maybe").status_code == 422
+    finally:
+        with w.owner.begin() as conn:
+            conn.execute(
+                text("UPDATE signals SET ended_as_of = NULL WHERE id = :i"), {"i": episode["id"]}
+            )
+            conn.execute(text("DELETE FROM signal_observations"))
+
+
 def test_alerts_list_and_detail_with_judgments(w):
     alerts = get(w, "/v1/alerts").json["items"]
     assert [a["id"] for a in alerts] == [str(w.a.ids["alert"])]

@@ -40,6 +40,23 @@ def test_signals_json_follows_the_contract(acme, capsys):
     assert drift["key"] == "E&M" and drift["p_value"] < 0.01
     slow = next(i for i in items if i["type"] == "payment_slowdown")
     assert slow["key"] is None and slow["details"]["date_basis"] == "payment_date"
+    assert (drift["first_seen_as_of"], drift["times_seen"], drift["ended_as_of"]) == (
+        AS_OF.isoformat(),
+        1,
+        None,
+    )
+
+
+def test_closed_episodes_only_with_all(app, acme, capsys):
+    from datetime import timedelta
+
+    for product in PRODUCTS:  # two months on, nothing fires: every episode closes
+        run_product(app.uow, product, acme.id, AS_OF + timedelta(days=60), None)
+    assert main(["signals", "--customer", "acme", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main(["signals", "--customer", "acme", "--all", "--json"]) == 0
+    closed = json.loads(capsys.readouterr().out)
+    assert closed and all(i["ended_as_of"] for i in closed)
 
 
 def test_signals_filters_and_human_output(acme, capsys):

@@ -1,7 +1,6 @@
 -- The dashboard in one round trip: every part is a CTE and the result one JSON document.
--- Line figures come from claim_rollups (maintained at load time). "Open" signals are those
--- of each product's latest run that no operator resolved; recovery counts the latest judgment
--- per alert.
+-- Line figures come from claim_rollups (maintained at load time). "Open" signals are the open
+-- episodes no operator resolved; recovery counts the latest judgment per alert.
 WITH months AS (
   SELECT (CAST(:trend_start AS date) + make_interval(months => m))::date AS month
   FROM generate_series(0, 5) AS m
@@ -28,17 +27,11 @@ top_payers AS (
   ORDER BY denied_billed DESC, claims DESC, payer
   LIMIT 5
 ),
-latest_run AS (
-  SELECT product, max(as_of) AS as_of
-  FROM signals
-  WHERE customer_id = CAST(:customer_id AS uuid)
-  GROUP BY product
-),
 open_signals AS (
   SELECT s.severity_label, s.dollars_at_risk
   FROM signals s
-  JOIN latest_run l ON l.product = s.product AND l.as_of = s.as_of
   WHERE s.customer_id = CAST(:customer_id AS uuid)
+    AND s.ended_as_of IS NULL
     AND NOT EXISTS (
       SELECT 1 FROM alerts a
       WHERE a.customer_id = s.customer_id AND a.signal_id = s.id AND a.status = 'resolved')

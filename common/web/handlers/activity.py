@@ -13,9 +13,11 @@ MEDIA = {"pdf": "application/pdf", "csv": "text/csv"}
 
 
 def list_signals(ctx, product, query):
-    """One product's signals, newest first, filtered by payer, type, severity, since."""
+    """One product's episodes (open by default), newest first, filtered by payer, type,
+    severity, since."""
     after = time_keyset(f"signals:{product}", query.cursor)
     filters = {
+        "status": query.status,
         "payer": query.payer,
         "type": query.type,
         "severity": query.severity,
@@ -29,7 +31,7 @@ def list_signals(ctx, product, query):
 
 
 def get_signal(ctx, product, id):
-    """One signal of one product."""
+    """One episode of one product, with its observation history."""
     with ctx.tx() as conn:
         row = activity.get_signal(conn, ctx.customer_id, product, id)
     if row is None:

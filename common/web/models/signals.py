@@ -15,8 +15,10 @@ ReasonCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$"
 
 
 class SignalsQuery(ListQuery):
-    """Signal filters; `since` keeps signals detected on or after that date."""
+    """Episode filters: open (default), closed or all; `since` keeps episodes first detected
+    on or after that date."""
 
+    status: Literal["open", "closed", "all"] = "open"
     payer: str | None = Field(None, min_length=1, max_length=200)
     type: str | None = Field(None, min_length=1, max_length=64)
     severity: SeverityLabel | None = None
@@ -50,6 +52,34 @@ class Signal(Output):
     summary: str
     details: dict[str, Any]
     created_at: datetime
+    first_seen_as_of: date
+    last_seen_as_of: date
+    times_seen: int
+    ended_as_of: date | None
+
+
+class Observation(Output):
+    """One run's view of an episode."""
+
+    as_of: date
+    window_start: date
+    window_end: date
+    baseline_value: float | None
+    current_value: float | None
+    delta: float | None
+    n_baseline: int | None
+    n_current: int | None
+    p_value: float | None
+    severity: float
+    severity_label: SeverityLabel
+    confidence: float
+    dollars_at_risk: float | None
+
+
+class SignalDetail(Signal):
+    """An episode with its observation history, oldest first."""
+
+    observations: list[Observation]
 
 
 class SignalList(Output):
