@@ -133,6 +133,17 @@ def mann_whitney_p(first: Histogram, second: Histogram) -> float:
     return min(1.0, 2 * normal_sf(z))
 
 
+def histogram_quantile(hist: Histogram, q: float):
+    """The smallest value with at least share `q` of the histogram's count at or below it."""
+    total = sum(hist.values())
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= q * total:
+            return value
+    raise ValueError("empty histogram")
+
+
 def histogram_median(hist: Histogram) -> float | None:
     """Median of a value→count histogram (mean of the two middle values when even)."""
     total = sum(hist.values())

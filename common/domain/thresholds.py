@@ -77,6 +77,11 @@ class SignalThresholds:
     delay_max_p: float = 0.01  # Welch's t-test after BH: keeps small payers' noise out
     delay_severity_scale: float = 10.0  # severity = min(Δdays / 10, 1)
     delay_confidence_claims: int = 40  # (seed)
+    # payment_aging: share of PAID lines unpaid N days after decision, N = the payer's 80th
+    # percentile decided → paid; fire at ≥ 10 points (p < 0.01 after BH); 20 points critical
+    delay_aging_quantile: float = 0.8
+    delay_aging_min_points: float = 0.10
+    delay_aging_severity_points: float = 0.20
     delay_confidence_volume_weight: float = 0.7  # (seed)
     delay_completeness_full: float = 0.8  # (seed)
     trend_weeks: int = 6  # (seed: 4; 6 makes critical reachable)

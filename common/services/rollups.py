@@ -32,6 +32,7 @@ _APPLY = (
     "rollups_apply_groups",
     "rollups_apply_reasons",
     "rollups_apply_payments",
+    "rollups_apply_aging",
 )
 _APPLY_WORK_MEM = "256MB"
 # A rollup row whose lines all moved elsewhere is dropped, not kept as zeros.
@@ -40,6 +41,7 @@ _EMPTY = {
     "claim_rollups_groups": ("n",),
     "claim_rollups_reasons": ("n",),
     "claim_rollups_payments": ("n",),
+    "claim_rollups_aging": ("n",),
 }
 
 

@@ -244,3 +244,28 @@ def test_a_persisting_change_is_one_episode_until_it_stops(app, acme, owner):
         assert list_signals(conn) == []
         [closed] = list_signals(conn, status="closed")
     assert closed["ended_as_of"] == days[-1] + timedelta(days=14)
+
+
+def test_payment_aging_sees_a_slowdown_before_the_late_money_lands(app, acme, owner):
+    # Humana pays 5 days after deciding; for lines decided in the last 20 days it has paid
+    # nothing yet (no payment dates: the money has not landed, so no payment-date cohort moves).
+    rows = []
+    for offset in range(120, 0, -1):
+        decided = AS_OF - timedelta(days=offset)
+        for i in range(6):
+            late = offset <= 20  # decided since the current cohort began
+            paid_on = None if late else decided + timedelta(days=4 + i % 3)
+            if paid_on is not None and paid_on >= AS_OF:
+                paid_on = None  # only what is known on as_of
+            rows.append(claim("Humana", "E&M", decided, payment=paid_on))
+            rows.append(claim("Aetna", "E&M", decided, payment=decided + timedelta(days=5)))
+    rows = [r for r in rows if r["payment_date"] is None or r["payment_date"] < AS_OF]
+    load(owner, acme.id, rows)
+    run_product(app.uow, "delayguard", acme.id, AS_OF, None)
+    aging = [s for s in found(app, acme) if s["type"] == "payment_aging"]
+    assert [s["payer"] for s in aging] == ["Humana"]  # Aetna, unchanged, raises nothing
+    [s] = aging
+    assert s["details"]["horizon_days"] == 6  # 80th percentile of 4, 5, 6
+    assert s["baseline_value"] < 0.05 and s["current_value"] == 1.0
+    assert s["window_end"] == AS_OF - timedelta(days=6)  # every line had its 6 days
+    assert s["severity_label"] == "critical" and s["p_value"] < 0.01

@@ -15,6 +15,7 @@ from common.db.schema.ops import audit_events, dead_letters, outbox, processed_m
 from common.db.schema.rollups import (
     ROLLUP_TABLES,
     claim_rollups,
+    claim_rollups_aging,
     claim_rollups_groups,
     claim_rollups_payments,
     claim_rollups_reasons,
@@ -47,6 +48,7 @@ __all__ = [
     "auth_throttle",
     "ROLLUP_TABLES",
     "claim_rollups",
+    "claim_rollups_aging",
     "claim_rollups_groups",
     "claim_rollups_payments",
     "claim_rollups_reasons",

@@ -111,4 +111,28 @@ claim_rollups_payments = tenant(
     )
 )
 
-ROLLUP_TABLES = (claim_rollups, claim_rollups_groups, claim_rollups_reasons, claim_rollups_payments)
+# PAID lines per (payer, decided_date, days from decision to payment; -1 while unpaid):
+# DelayGuard's payment_aging, which sees a slowdown before the late money lands.
+claim_rollups_aging = tenant(
+    Table(
+        "claim_rollups_aging",
+        metadata,
+        _customer(),
+        Column("payer", Text, nullable=False),
+        Column("day", Date, nullable=False),
+        Column("pay_lag", Integer, nullable=False),
+        *_counts("n"),
+        *_sums(MoneySum, "cash"),
+        PrimaryKeyConstraint(
+            "customer_id", "payer", "day", "pay_lag", name="pk_claim_rollups_aging"
+        ),
+    )
+)
+
+ROLLUP_TABLES = (
+    claim_rollups,
+    claim_rollups_groups,
+    claim_rollups_reasons,
+    claim_rollups_payments,
+    claim_rollups_aging,
+)

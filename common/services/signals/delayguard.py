@@ -3,7 +3,8 @@
 Days to payment = payment_date − submitted_date, cohort on payment_date; a payer whose export
 lacks payment dates (fewer than half its PAID claims carry one) is measured on decided_date
 instead, and `details.date_basis` says which. Windows: current [as_of − 14 d, as_of) and the
-60 days before it; trend over the 6 weeks before as_of. Slowdowns only. Besides the seed's
+60 days before it; trend over the 6 weeks before as_of; `payment_aging` (its own module) sees a
+slowdown before the late payments land. Slowdowns only. Besides the seed's
 Δ and confidence rules, a Welch t-test (BH-adjusted over the payers tested) must give p < 0.01
 so that a 10-claim payer's noise does not page anyone.
 """
@@ -20,6 +21,7 @@ from common.domain import stats
 from common.domain.signal_model import Signal
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
+from common.services.signals.payment_aging import aging_signals
 from common.services.signals.text import day_before, money
 
 PRODUCT = "delayguard"
@@ -69,7 +71,7 @@ def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
     payers = payer_delays(conn, customer_id, as_of, th)
     windows = th.delay_windows(as_of)
     run = _Run(th, windows, run_fields(PRODUCT, customer_id, as_of, windows))
-    return run.slowdowns(payers) + run.trends(payers)
+    return run.slowdowns(payers) + run.trends(payers) + aging_signals(conn, customer_id, as_of, th)
 
 
 @dataclass(frozen=True)
