@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from common.bus.outbox import add_message
 from common.config import Thresholds
+from common.db.locks import hold_until_commit, ingest_lock_key
 from common.db.uow import UnitOfWork
 from common.domain import rules
 from common.domain.csv_reader import ByteFacts, inspect_bytes
@@ -108,6 +109,9 @@ class Ingestor:
         if facts.size > limit:
             message = f"file is {facts.size} bytes; the limit is {limit}"
             return UploadReport.whole_file_rejected(rules.FILE_TOO_LARGE, message)
+        # The same bytes arriving at the same moment (SPEC 2.5): decide under the customer's
+        # ingest lock, which the load holds until commit, so the later one sees the first loaded.
+        hold_until_commit(conn, ingest_lock_key(customer.id))
         original = uploads.same_bytes(conn, customer, upload_id, facts.sha256)
         if original is not None:
             return UploadReport.duplicate(original)
