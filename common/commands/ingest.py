@@ -13,6 +13,8 @@ from common.commands.runtime import ready, table
 from common.db.schema import signals
 from common.services.customers import CustomerError, get_customer
 from common.services.ingest import ObjectEvent
+from common.services.ingest.event import name_problem
+from common.services.ingest.ingestor import ObjectGone
 from common.services.ingest.report import UploadReport
 
 BAD_STATUSES = ("rejected", "quarantined")
@@ -42,8 +44,14 @@ def run(args) -> int:
 def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict:
     """Run one file through ingestion and the signal fan-out; return the report."""
     started = datetime.now(UTC)
+    name = f"{slug}/{path.name}"
+    problem = name_problem(name)
+    if problem:
+        raise BadInput(
+            f"cannot store {path.name!r} for customer {slug!r}: the object name {problem}"
+        )
     with open(path, "rb") as source:
-        info = app.inbox.write(f"{slug}/{path.name}", source)
+        info = app.inbox.write(name, source)
     event = ObjectEvent(
         bucket=app.settings.inbox_bucket, name=info.name, generation=info.generation, size=info.size
     )
@@ -52,6 +60,8 @@ def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict
         report: UploadReport = app.ingestor(progress=bar.update if bar else None).ingest_report(
             event
         )
+    except ObjectGone as gone:  # deleted or replaced in the bucket before it was read
+        report = gone.report
     finally:
         if bar:
             bar.close()

@@ -10,10 +10,10 @@ from common.services.ingest import object_event
 
 @functions_framework.cloud_event
 def ingest_claims(cloud_event):
-    """Load one claim file; a bad event is recorded and acknowledged, a crash retries."""
+    """Load one claim file; an event that can never load is recorded and acknowledged."""
     app = container()
     try:
-        event = object_event(cloud_event["type"], cloud_event.data)
+        app.ingestor().ingest(object_event(cloud_event["type"], cloud_event.data))
     except BadMessage as exc:
         record_bad_message(
             app.uow,
@@ -23,5 +23,3 @@ def ingest_claims(cloud_event):
             cloud_event.data,
             str(exc),
         )
-        return
-    app.ingestor().ingest(event)

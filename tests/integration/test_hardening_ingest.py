@@ -74,3 +74,13 @@ def test_identical_bytes_ingested_at_the_same_moment_load_once(app, acme, owner)
     with owner.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM claims")).scalar_one() == 2
         assert conn.execute(text("SELECT count(*) FROM outbox")).scalar_one() == 1
+
+
+def test_cli_refuses_a_customer_that_would_escape_the_bucket(app, acme, owner, tmp_path, capsys):
+    from common.cli import main
+
+    path = tmp_path / "jan.csv"
+    path.write_bytes(csv_bytes(*GOOD))
+    assert main(["ingest", str(path), "--customer", "../acme", "--json"]) == 2
+    assert "'..' path segment" in capsys.readouterr().err
+    assert app.inbox.list() == [] and _statuses(owner) == []

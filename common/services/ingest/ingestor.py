@@ -16,7 +16,7 @@ from common.db.locks import hold_until_commit, ingest_lock_key
 from common.db.uow import UnitOfWork
 from common.domain import rules
 from common.domain.csv_reader import ByteFacts, inspect_bytes
-from common.domain.messages import ClaimsLoaded
+from common.domain.messages import BadMessage, ClaimsLoaded
 from common.services.customers import Customer, find_by_slug
 from common.services.ingest import uploads
 from common.services.ingest.event import QUARANTINE_PREFIX, ObjectEvent
@@ -29,6 +29,20 @@ log = logging.getLogger(__name__)
 
 # SPEC names `.csv`; tab-separated exports often arrive as .tsv or .txt and are sniffed alike.
 CLAIM_FILE_RE = re.compile(r"/[^/]*[^/.][^/]*\.(csv|tsv|txt)$", re.IGNORECASE)
+# `reason` of an upload whose object generation was gone before it could be read.
+OBJECT_GONE = "object.gone"
+
+
+class ObjectGone(BadMessage):
+    """The event's object generation is no longer in the bucket: it can never be read.
+
+    Raised after the upload was stored `rejected` with `report`, so that the trigger records
+    the event as a bad message and acknowledges it; a redelivery returns the stored report.
+    """
+
+    def __init__(self, report: UploadReport) -> None:
+        super().__init__(report.message)
+        self.report = report
 
 
 class Ingestor:
@@ -58,6 +72,8 @@ class Ingestor:
         """`ingest`, returning the typed report."""
         if event.name.startswith(QUARANTINE_PREFIX):
             return UploadReport.ignored("quarantine prefix", event.name)
+        if event.name.endswith("/"):
+            return UploadReport.ignored("folder placeholder", event.name)
         customer = self._customer_of(event)
         if customer is None or not customer.active:
             reason = "unknown or inactive customer"
@@ -69,6 +85,8 @@ class Ingestor:
             upload_id = uploads.claim_upload(conn, customer, event)
         try:
             report = self._process(event, customer, upload_id)
+        except ObjectGone:
+            raise
         except Exception as exc:
             uploads.mark_failed(self.uow, customer, upload_id, exc)
             raise
@@ -88,11 +106,7 @@ class Ingestor:
             if finished is not None:
                 log.info("generation already processed", extra={"upload_id": upload_id})
                 return finished
-            facts = self._inspect(event.name)
-            uploads.mark_processing(conn, upload_id, facts.sha256, facts.size)
-            report = self._load(conn, event, customer, upload_id, facts).but(
-                upload_id=upload_id, object_name=event.name, sha256=facts.sha256
-            )
+            report = self._read(conn, event, customer, upload_id)
             uploads.finish_upload(conn, customer, report)
             if report.loaded_lines:
                 self._announce(conn, customer, report)
@@ -100,7 +114,39 @@ class Ingestor:
             "upload processed",
             extra={"customer": customer.slug, "upload_id": upload_id, "status": report.status},
         )
+        if report.reason == OBJECT_GONE:
+            raise ObjectGone(report)
         return report
+
+    def _read(
+        self, conn: Connection, event: ObjectEvent, customer: Customer, upload_id: str
+    ) -> UploadReport:
+        gone = self._gone(event)
+        if gone is not None:
+            report = UploadReport("rejected", message=gone, reason=OBJECT_GONE)
+            return report.but(upload_id=upload_id, object_name=event.name)
+        facts = self._inspect(event.name)
+        uploads.mark_processing(conn, upload_id, facts.sha256, facts.size)
+        return self._load(conn, event, customer, upload_id, facts).but(
+            upload_id=upload_id, object_name=event.name, sha256=facts.sha256
+        )
+
+    def _gone(self, event: ObjectEvent) -> str | None:
+        """Why this event's object generation can never be read, if it cannot."""
+        try:
+            live = self.store.info(event.name)
+        except FileNotFoundError:
+            return (
+                f"the object (generation {event.generation}) is no longer in the bucket: it was "
+                "deleted before it could be read, so nothing was loaded; upload the file again"
+            )
+        if live.generation != event.generation:
+            return (
+                f"generation {event.generation} of this object was replaced by generation "
+                f"{live.generation} before it could be read, so nothing of it was loaded; the "
+                "newer generation is an upload of its own"
+            )
+        return None
 
     def _load(
         self, conn: Connection, event: ObjectEvent, customer: Customer, upload_id: str, facts

@@ -118,7 +118,10 @@ def mark_failed(uow: UnitOfWork, customer: Customer, upload_id: str, exc: Except
             .where(uploads.c.id == upload_id)
             .values(
                 status="failed",
-                error=f"{exc.__class__.__name__} during load; retry will reprocess the file",
+                error=(
+                    f"{exc.__class__.__name__} during load, so nothing was loaded; a redelivery "
+                    "of the event reads the file again, as does uploading it again"
+                ),
                 completed_at=datetime.now(UTC),
             )
         )
