@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+import time
 from pathlib import Path
-
-from sqlalchemy import func, select
 
 from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
-from common.db.schema import signals
-from common.services.customers import CustomerError, get_customer
+from common.db.queries import sql
+from common.services.customers import get_customer
 from common.services.ingest import ObjectEvent
 from common.services.ingest.event import name_problem
 from common.services.ingest.ingestor import ObjectGone
 from common.services.ingest.report import UploadReport
+from common.topology import CLAIMS_LOADED, subscriptions_for
 
 BAD_STATUSES = ("rejected", "quarantined")
+# The signal runs one upload's ClaimsLoaded fans out to, and how long the report waits for them
+# when they run elsewhere (`upstream serve`, the cloud).
+FANOUT_CONSUMERS = tuple(s.function for s in subscriptions_for(CLAIMS_LOADED))
+FANOUT_WAIT_SECONDS = 30.0
+FANOUT_POLL_SECONDS = 0.2
 
 
 def register(sub) -> None:
@@ -43,7 +47,11 @@ def run(args) -> int:
 
 def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict:
     """Run one file through ingestion and the signal fan-out; return the report."""
-    started = datetime.now(UTC)
+    return ingest_object(app, put_file(app, path, slug), slug, show_progress)
+
+
+def put_file(app, path: Path, slug: str) -> ObjectEvent:
+    """Store the file in the bucket as SLUG/<name>; the finalized event of that object."""
     name = f"{slug}/{path.name}"
     problem = name_problem(name)
     if problem:
@@ -52,10 +60,14 @@ def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict
         )
     with open(path, "rb") as source:
         info = app.inbox.write(name, source)
-    event = ObjectEvent(
+    return ObjectEvent(
         bucket=app.settings.inbox_bucket, name=info.name, generation=info.generation, size=info.size
     )
-    bar = _progress_bar(info.size) if show_progress and sys.stderr.isatty() else None
+
+
+def ingest_object(app, event: ObjectEvent, slug: str, show_progress: bool = False) -> dict:
+    """Ingest a stored object (or find it ingested), wait for its fan-out; the report."""
+    bar = _progress_bar(event.size or 0) if show_progress and sys.stderr.isatty() else None
     try:
         report: UploadReport = app.ingestor(progress=bar.update if bar else None).ingest_report(
             event
@@ -67,18 +79,54 @@ def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict
             bar.close()
     if app.settings.is_local:
         app.bus.drain()
-    return report.but(signals_created=_signals_since(app, slug, started)).as_dict()
+    return _with_signals(app, slug, report)
 
 
-def _signals_since(app, slug: str, started: datetime) -> int:
-    try:
-        customer = get_customer(app.uow, slug)
-    except CustomerError:
-        return 0
-    with app.uow.transaction(customer.id) as conn:
+def _with_signals(app, slug: str, report: UploadReport) -> dict:
+    """The report with what this upload's fan-out created, once it finished (DESIGN 5b).
+
+    The fan-out may run in this process (local bus), in `upstream serve`'s or in the cloud;
+    the database knows which runs processed this upload's ClaimsLoaded, so wait briefly for
+    them. Unfinished by then: signals_created is null and `signals_pending` says why.
+    """
+    if report.upload_id is None:
+        return report.but(signals_created=0).as_dict()
+    customer_id = get_customer(app.uow, slug).id
+    deadline = time.monotonic() + FANOUT_WAIT_SECONDS
+    while True:
+        progress = _fanout_progress(app, customer_id, report.upload_id)
+        if progress.queued == 0:  # nothing loaded: this upload has no fan-out
+            return report.but(signals_created=0).as_dict()
+        if progress.runs + progress.dead >= len(FANOUT_CONSUMERS):
+            out = report.but(signals_created=progress.signals_created).as_dict()
+            if progress.dead:
+                out["signals_note"] = (
+                    f"{progress.dead} signal product(s) dead-lettered this upload's message; "
+                    "see `upstream dlq list`"
+                )
+            return out
+        if time.monotonic() >= deadline:
+            out = report.but(signals_created=None).as_dict()
+            out["signals_pending"] = (
+                f"{progress.runs} of {len(FANOUT_CONSUMERS)} signal products had run for this "
+                f"upload after {FANOUT_WAIT_SECONDS:.0f} s; `upstream signals` lists them later"
+            )
+            return out
+        time.sleep(FANOUT_POLL_SECONDS)
+
+
+def _fanout_progress(app, customer_id: str, upload_id: str):
+    with app.uow.transaction(customer_id) as conn:
         return conn.execute(
-            select(func.count()).select_from(signals).where(signals.c.created_at >= started)
-        ).scalar_one()
+            sql("ingest_upload_fanout"),
+            {
+                "upload_id": upload_id,
+                "consumers": list(FANOUT_CONSUMERS),
+                "dead_letter_names": [
+                    name for s in subscriptions_for(CLAIMS_LOADED) for name in (s.name, s.function)
+                ],
+            },
+        ).one()
 
 
 def _progress_bar(total: int):
@@ -117,5 +165,10 @@ def render_report(report: dict) -> str:
         )
     for anomaly in report.get("anomalies") or []:
         lines.append(f"  anomaly: {anomaly['message']}")
-    lines.append(f"  signals created: {report.get('signals_created', 0)}")
+    if report.get("signals_created") is None:
+        lines.append(f"  signals created: not known yet ({report.get('signals_pending')})")
+    else:
+        lines.append(f"  signals created: {report['signals_created']}")
+    if report.get("signals_note"):
+        lines.append(f"  {report['signals_note']}")
     return "\n".join(lines)
