@@ -10,7 +10,7 @@ from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 from common.db.queries import sql
 from common.services.customers import get_customer
-from common.services.ingest import ObjectEvent
+from common.services.ingest import ObjectEvent, uploads
 from common.services.ingest.event import name_problem
 from common.services.ingest.ingestor import ObjectGone
 from common.services.ingest.report import UploadReport
@@ -31,6 +31,14 @@ def register(sub) -> None:
     p.add_argument("--customer", required=True, metavar="SLUG")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(handler=run)
+    uploads_cmd = sub.add_parser("uploads", help="upload bookkeeping").add_subparsers(
+        dest="uploads_command", required=True
+    )
+    sweep = uploads_cmd.add_parser(
+        "sweep", help="fail uploads a stopped load left received/processing over 15 minutes"
+    )
+    sweep.add_argument("--json", action="store_true", help="print the result as JSON")
+    sweep.set_defaults(handler=run_sweep)
 
 
 def run(args) -> int:
@@ -43,6 +51,13 @@ def run(args) -> int:
     if report["status"] == "failed":
         return 1
     return 2 if report["status"] in BAD_STATUSES else 0
+
+
+def run_sweep(args) -> int:
+    """Fail stuck uploads now (the every-minute job and `upstream serve` also do it)."""
+    failed = uploads.fail_stuck(ready().uow)
+    emit(args, {"failed": failed}, f"uploads failed as stuck: {len(failed)}")
+    return 0
 
 
 def ingest_file(app, path: Path, slug: str, show_progress: bool = False) -> dict:

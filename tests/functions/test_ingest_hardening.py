@@ -119,3 +119,54 @@ def test_a_folder_placeholder_is_ignored(app, acme, owner):
     response = _fire(app, BlobInfo("acme/march/", 0, "1764000000000000000"))
     assert response.status_code == 200
     assert count(owner, "uploads") == 0 and _letters(owner) == []
+
+
+def _stuck_upload(app, customer, owner, minutes: int = 16) -> str:
+    """An upload a killed load left `received` `minutes` ago."""
+    from common.services.ingest import ObjectEvent, uploads
+
+    blob = app.inbox.write("acme/stuck.csv", csv_bytes(*GOOD))
+    event = ObjectEvent(app.settings.inbox_bucket, blob.name, blob.generation, blob.size)
+    with app.uow.transaction(customer.id) as conn:
+        upload_id = uploads.claim_upload(conn, customer, event)
+    with owner.begin() as conn:
+        conn.execute(
+            text("UPDATE uploads SET received_at = now() - make_interval(mins => :m)"),
+            {"m": minutes},
+        )
+    return upload_id
+
+
+# The sweep's drivers live outside the ingest change: each needs one call of
+# `common.services.ingest.uploads.fail_stuck(app.uow)`. Strict: remove the marker with it.
+NEEDS_DRIVER = "needs the fail_stuck call in {} (issue 12 item 8)"
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_DRIVER.format("functions/recompute_fanout/main.py"))
+def test_the_every_minute_job_sweeps_stuck_uploads(app, acme, owner):
+    from common.domain.messages import RecomputeRequested
+    from common.topology import RECOMPUTE_REQUESTED
+    from tests.pubsub_events import client, post
+
+    upload_id = _stuck_upload(app, acme, owner)
+    every_minute = RecomputeRequested(scope="deliveries")  # terraform: webhook-retries job
+    assert post(client("recompute_fanout"), RECOMPUTE_REQUESTED, every_minute).status_code == 200
+    assert latest_upload(owner)["id"] == upload_id
+    assert latest_upload(owner)["status"] == "failed"
+
+
+@pytest.mark.xfail(strict=True, reason=NEEDS_DRIVER.format("common/local/runner.py (BusDriver)"))
+def test_upstream_serve_sweeps_stuck_uploads(app, acme, owner):
+    from common.local.runner import BusDriver
+
+    _stuck_upload(app, acme, owner)
+    driver = BusDriver(app, interval=0.05)
+    driver.start()
+    try:
+        deadline = time.monotonic() + 5
+        while latest_upload(owner)["status"] != "failed" and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        driver.stop.set()
+        driver.join(5)
+    assert latest_upload(owner)["status"] == "failed"

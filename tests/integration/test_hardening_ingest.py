@@ -84,3 +84,78 @@ def test_cli_refuses_a_customer_that_would_escape_the_bucket(app, acme, owner, t
     assert main(["ingest", str(path), "--customer", "../acme", "--json"]) == 2
     assert "'..' path segment" in capsys.readouterr().err
     assert app.inbox.list() == [] and _statuses(owner) == []
+
+
+def _backdate(owner, upload_id: str, minutes: int, status: str | None = None) -> None:
+    with owner.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE uploads SET received_at = now() - make_interval(mins => :m), "
+                "status = coalesce(:s, status) WHERE id = :id"
+            ),
+            {"m": minutes, "s": status, "id": upload_id},
+        )
+
+
+def _claimed(app, customer, name: str, body: bytes) -> tuple[ObjectEvent, str]:
+    """What a load killed mid-way leaves: the upload row committed `received`, nothing else."""
+    from common.services.ingest import uploads
+
+    event = _event(app, name, body)
+    with app.uow.transaction(customer.id) as conn:
+        return event, uploads.claim_upload(conn, customer, event)
+
+
+def _upload(owner, upload_id: str) -> dict:
+    with owner.connect() as conn:
+        row = conn.execute(text("SELECT * FROM uploads WHERE id = :id"), {"id": upload_id})
+        return dict(row.mappings().one())
+
+
+def test_the_sweep_fails_uploads_a_stopped_load_left_behind(app, acme, owner):
+    from common.services.ingest import uploads
+
+    stuck_event, stuck = _claimed(app, acme, "acme/stuck.csv", csv_bytes(GOOD[0]))
+    _, processing = _claimed(app, acme, "acme/processing.csv", csv_bytes(GOOD[1]))
+    _, recent = _claimed(app, acme, "acme/recent.csv", csv_bytes(*GOOD))
+    _, running = _claimed(app, acme, "acme/running.csv", csv_bytes(*GOOD))
+    loaded = app.ingestor().ingest(_event(app, "acme/done.csv", csv_bytes(*GOOD)))["upload_id"]
+    _backdate(owner, stuck, 16)
+    _backdate(owner, processing, 20, status="processing")
+    _backdate(owner, recent, 5)
+    _backdate(owner, running, 60)
+    _backdate(owner, loaded, 60)
+    # A live load holds its upload row until it commits, however long it has been going.
+    with owner.begin() as live:
+        live.execute(text("SELECT 1 FROM uploads WHERE id = :id FOR UPDATE"), {"id": running})
+        assert sorted(uploads.fail_stuck(app.uow)) == sorted([stuck, processing])
+    for upload_id in (stuck, processing):
+        row = _upload(owner, upload_id)
+        assert row["status"] == "failed" and row["completed_at"] is not None
+        assert "stopped before it finished" in row["error"] and "nothing was loaded" in row["error"]
+    assert [_upload(owner, u)["status"] for u in (recent, running, loaded)] == [
+        "received",
+        "received",
+        "loaded",
+    ]
+    with owner.connect() as conn:
+        actions = conn.execute(
+            text("SELECT target_id FROM audit_events WHERE action = 'upload.failed'")
+        ).scalars()
+        assert sorted(map(str, actions)) == sorted([stuck, processing])
+    assert uploads.fail_stuck(app.uow) == [running]  # once its load is gone, it is stuck too
+    assert uploads.fail_stuck(app.uow) == []  # nothing twice
+    # The event's redelivery (or a re-send) still loads a swept upload.
+    assert app.ingestor().ingest(stuck_event)["status"] == "loaded"
+
+
+def test_upstream_uploads_sweep_runs_it_by_hand(app, acme, owner, capsys):
+    import json
+
+    from common.cli import main
+
+    _, stuck = _claimed(app, acme, "acme/stuck.csv", csv_bytes(*GOOD))
+    _backdate(owner, stuck, 30)
+    assert main(["uploads", "sweep", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"failed": [stuck]}
+    assert _upload(owner, stuck)["status"] == "failed"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from common.db.schema import quarantined_objects, uploads
-from common.db.uow import UnitOfWork
+from common.db.queries import sql
+from common.db.schema import customers, quarantined_objects, uploads
+from common.db.uow import UnitOfWork, set_tenant
 from common.services.audit_trail import record
 from common.services.customers import Customer
 from common.services.ingest.event import QUARANTINE_PREFIX, ObjectEvent
@@ -24,6 +25,13 @@ TERMINAL = ("loaded", "partial", "rejected", "duplicate", "quarantined")
 # fully loaded one: a customer who fixed a mapping re-sends a partial or rejected file as it was
 # (SPEC 2.4), and a re-read brings its loaded lines back unchanged.
 _ORIGINALS = ("loaded",)
+# SPEC 2.6: an upload a stopped load left `received`/`processing` is failed after this long.
+STUCK_AFTER = timedelta(minutes=15)
+STUCK_MESSAGE = (
+    "the load stopped before it finished (the process ended or lost its database connection), "
+    "so nothing was loaded; a redelivery of the event reads the file again, as does uploading "
+    "it again"
+)
 
 
 def claim_upload(conn: Connection, customer: Customer, event: ObjectEvent) -> str:
@@ -169,3 +177,19 @@ def record_upload(conn: Connection, customer: Customer, event: ObjectEvent, **va
         )
         .on_conflict_do_nothing(constraint="uq_uploads_object_generation")
     )
+
+
+def fail_stuck(uow: UnitOfWork, older_than: timedelta = STUCK_AFTER) -> list[str]:
+    """Fail every upload left `received`/`processing` by a stopped load; return their ids."""
+    now = datetime.now(UTC)
+    params = {"cutoff": now - older_than, "now": now, "message": STUCK_MESSAGE}
+    failed = []
+    with uow.transaction() as conn:
+        for customer_id in conn.execute(select(customers.c.id)).scalars().all():
+            set_tenant(conn, str(customer_id))
+            swept = conn.execute(sql("ingest_fail_stuck_uploads"), params).scalars().all()
+            for upload_id in swept:
+                record(conn, customer_id, "ingest", "upload.failed", "upload", upload_id)
+                log.error("stuck upload failed", extra={"upload_id": str(upload_id)})
+                failed.append(str(upload_id))
+    return failed
