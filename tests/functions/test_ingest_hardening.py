@@ -83,6 +83,7 @@ def test_a_replaced_generation_is_rejected_and_the_new_one_loads(app, acme, owne
         "/acme/jan.csv",
         "acme/jan\x00.csv",
         "acme/jan\n.csv",
+        "acme/jan\ud800.csv",
         "acme/" + "x" * 1100 + ".csv",
     ],
 )
