@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from common.bootstrap import Container
 from common.local.events import finalized_event
 from common.services.ingest import QUARANTINE_PREFIX
+from common.services.ingest.uploads import fail_stuck
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ class BucketWatcher(threading.Thread):
 
 
 class BusDriver(threading.Thread):
-    """Drains the outbox and the in-process bus, and sends due webhook retries."""
+    """Drains the outbox and the in-process bus, sends due webhook retries and sweeps stuck
+    uploads."""
 
     def __init__(self, app: Container, interval: float = 0.5, retry_every: float = 30.0) -> None:
         super().__init__(daemon=True, name="bus-driver")
@@ -78,6 +80,7 @@ class BusDriver(threading.Thread):
                 self.app.bus.drain()
                 if time.monotonic() >= next_retry_pass:
                     self.app.alerts.deliver_due()
+                    fail_stuck(self.app.uow)  # uploads stuck after a killed load (SPEC 2.6)
                     next_retry_pass = time.monotonic() + self.retry_every
             except Exception:  # noqa: BLE001 - keep driving; the error is logged
                 log.exception("bus drain failed")

@@ -7,6 +7,7 @@ import functions_framework
 from common.bootstrap import container
 from common.domain.messages import BadMessage, RecomputeRequested
 from common.services.bad_messages import record_bad_message
+from common.services.ingest.uploads import fail_stuck
 from common.services.pubsub_event import pubsub_message
 from common.services.recompute import fan_out_recompute
 from common.topology import RECOMPUTE_REQUESTED
@@ -14,7 +15,8 @@ from common.topology import RECOMPUTE_REQUESTED
 
 @functions_framework.cloud_event
 def recompute_fanout(cloud_event):
-    """Fan the request out through the outbox; also the scheduled webhook-retry pass."""
+    """Fan the request out through the outbox; also the scheduled webhook-retry pass and the
+    sweep of uploads stuck after a killed load (SPEC 2.6)."""
     app = container()
     try:
         message_id, message = pubsub_message(cloud_event, RecomputeRequested)
@@ -32,3 +34,4 @@ def recompute_fanout(cloud_event):
         return
     app.relay.flush()
     app.alerts.deliver_due()
+    fail_stuck(app.uow)  # the every-minute job also fails uploads stuck after a killed load

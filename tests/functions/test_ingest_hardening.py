@@ -138,12 +138,9 @@ def _stuck_upload(app, customer, owner, minutes: int = 16) -> str:
     return upload_id
 
 
-# The sweep's drivers live outside the ingest change: each needs one call of
-# `common.services.ingest.uploads.fail_stuck(app.uow)`. Strict: remove the marker with it.
-NEEDS_DRIVER = "needs the fail_stuck call in {} (issue 12 item 8)"
+# The sweep's drivers: the every-minute scheduled job in the cloud, the bus driver locally.
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DRIVER.format("functions/recompute_fanout/main.py"))
 def test_the_every_minute_job_sweeps_stuck_uploads(app, acme, owner):
     from common.domain.messages import RecomputeRequested
     from common.topology import RECOMPUTE_REQUESTED
@@ -152,11 +149,10 @@ def test_the_every_minute_job_sweeps_stuck_uploads(app, acme, owner):
     upload_id = _stuck_upload(app, acme, owner)
     every_minute = RecomputeRequested(scope="deliveries")  # terraform: webhook-retries job
     assert post(client("recompute_fanout"), RECOMPUTE_REQUESTED, every_minute).status_code == 200
-    assert latest_upload(owner)["id"] == upload_id
+    assert str(latest_upload(owner)["id"]) == str(upload_id)
     assert latest_upload(owner)["status"] == "failed"
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DRIVER.format("common/local/runner.py (BusDriver)"))
 def test_upstream_serve_sweeps_stuck_uploads(app, acme, owner):
     from common.local.runner import BusDriver
 

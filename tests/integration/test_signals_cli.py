@@ -1,6 +1,7 @@
 """`upstream signals`, `upstream bench signals|ingest` (in-process, on the test database)."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -35,7 +36,11 @@ def test_signals_json_follows_the_contract(acme, capsys):
         assert item["severity_label"] in ("low", "medium", "high", "critical")
         assert 0 <= item["severity"] <= 1 and 0 <= item["confidence"] <= 1
         assert isinstance(item["dollars_at_risk"], float) and item["summary"]
-        assert item["window_end"] == AS_OF.isoformat() and item["id"]
+        if item["type"] == "payment_aging":  # its cohort ends N days back (SPEC 3.3)
+            horizon = item["details"]["horizon_days"]
+            assert item["window_end"] == (AS_OF - timedelta(days=horizon)).isoformat()
+        else:
+            assert item["window_end"] == AS_OF.isoformat() and item["id"]
     drift = next(i for i in items if i["product"] == "driftwatch")
     assert drift["key"] == "E&M" and drift["p_value"] < 0.01
     slow = next(i for i in items if i["type"] == "payment_slowdown")
@@ -48,8 +53,6 @@ def test_signals_json_follows_the_contract(acme, capsys):
 
 
 def test_closed_episodes_only_with_all(app, acme, capsys):
-    from datetime import timedelta
-
     for product in PRODUCTS:  # two months on, nothing fires: every episode closes
         run_product(app.uow, product, acme.id, AS_OF + timedelta(days=60), None)
     assert main(["signals", "--customer", "acme", "--json"]) == 0
