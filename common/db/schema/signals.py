@@ -24,6 +24,32 @@ from common.db.schema.base import Money, created_at, customer_fk, metadata, tena
 
 PRODUCTS = ("driftwatch", "denialscope", "delayguard")
 
+
+def _run_window() -> list[Column]:
+    """The run's as_of and its current window, half-open."""
+    return [
+        Column("as_of", Date, nullable=False),
+        Column("window_start", Date, nullable=False),
+        Column("window_end", Date, nullable=False),
+    ]
+
+
+def _measures() -> list[Column]:
+    """What one run measured: an episode's latest values, and each observation's."""
+    return [
+        Column("baseline_value", Double),
+        Column("current_value", Double),
+        Column("delta", Double),
+        Column("n_baseline", Integer),
+        Column("n_current", Integer),
+        Column("p_value", Double),
+        Column("severity", Double, nullable=False),
+        Column("severity_label", Text, nullable=False),
+        Column("confidence", Double, nullable=False),
+        Column("dollars_at_risk", Money),
+    ]
+
+
 signals = tenant(
     Table(
         "signals",
@@ -35,21 +61,10 @@ signals = tenant(
         Column("payer", Text, nullable=False),
         Column("key", Text),
         Column("direction", Text, nullable=False),
-        Column("as_of", Date, nullable=False),
-        Column("window_start", Date, nullable=False),
-        Column("window_end", Date, nullable=False),
+        *_run_window(),
         Column("baseline_start", Date),
         Column("baseline_end", Date),
-        Column("baseline_value", Double),
-        Column("current_value", Double),
-        Column("delta", Double),
-        Column("n_baseline", Integer),
-        Column("n_current", Integer),
-        Column("p_value", Double),
-        Column("severity", Double, nullable=False),
-        Column("severity_label", Text, nullable=False),
-        Column("confidence", Double, nullable=False),
-        Column("dollars_at_risk", Money),
+        *_measures(),
         Column("summary", Text, nullable=False),
         Column("details", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
         Column("fingerprint", Text, nullable=False),
@@ -76,19 +91,8 @@ signal_observations = tenant(
         Column("id", BigInteger, Identity(), primary_key=True),
         customer_fk(),
         Column("signal_id", Uuid, ForeignKey("signals.id", ondelete="CASCADE"), nullable=False),
-        Column("as_of", Date, nullable=False),
-        Column("window_start", Date, nullable=False),
-        Column("window_end", Date, nullable=False),
-        Column("baseline_value", Double),
-        Column("current_value", Double),
-        Column("delta", Double),
-        Column("n_baseline", Integer),
-        Column("n_current", Integer),
-        Column("p_value", Double),
-        Column("severity", Double, nullable=False),
-        Column("severity_label", Text, nullable=False),
-        Column("confidence", Double, nullable=False),
-        Column("dollars_at_risk", Money),
+        *_run_window(),
+        *_measures(),
         created_at(),
         UniqueConstraint("signal_id", "as_of", name="uq_signal_observations_signal_as_of"),
     )

@@ -25,8 +25,27 @@ class SignalsQuery(ListQuery):
     since: date | None = None
 
 
-class Signal(Output):
-    """A detected change in a payer's behaviour (SPEC §3)."""
+class Observation(Output):
+    """One run's view of an episode: its window and what it measured."""
+
+    as_of: date
+    window_start: date
+    window_end: date
+    baseline_value: float | None
+    current_value: float | None
+    delta: float | None
+    n_baseline: int | None
+    n_current: int | None
+    p_value: float | None
+    severity: float
+    severity_label: SeverityLabel
+    confidence: float
+    dollars_at_risk: float | None
+
+
+class Signal(Observation):
+    """An episode of a change in a payer's behaviour (SPEC §3): its latest observation's
+    values, and when it was first and last seen."""
 
     id: UUID
     product: Product
@@ -34,21 +53,8 @@ class Signal(Output):
     payer: str
     key: str | None
     direction: Literal["up", "down"]
-    as_of: date
-    window_start: date
-    window_end: date
     baseline_start: date | None
     baseline_end: date | None
-    baseline_value: float | None
-    current_value: float | None
-    delta: float | None
-    n_baseline: int | None
-    n_current: int | None
-    p_value: float | None
-    severity: float
-    severity_label: SeverityLabel
-    confidence: float
-    dollars_at_risk: float | None
     summary: str
     details: dict[str, Any]
     created_at: datetime
@@ -56,24 +62,6 @@ class Signal(Output):
     last_seen_as_of: date
     times_seen: int
     ended_as_of: date | None
-
-
-class Observation(Output):
-    """One run's view of an episode."""
-
-    as_of: date
-    window_start: date
-    window_end: date
-    baseline_value: float | None
-    current_value: float | None
-    delta: float | None
-    n_baseline: int | None
-    n_current: int | None
-    p_value: float | None
-    severity: float
-    severity_label: SeverityLabel
-    confidence: float
-    dollars_at_risk: float | None
 
 
 class SignalDetail(Signal):
