@@ -76,7 +76,7 @@ def run(args) -> None:
         "within_target": summary["total_seconds"] <= TARGET_SECONDS,
         "seed_style_seconds": round(seed_seconds, 3),
         "seed_style_rows_loaded": seed_rows,
-        "speedup_vs_seed_style": round(seed_seconds / summary["total_seconds"], 1),
+        "speedup_vs_seed_style": round(seed_seconds / summary["total_seconds"], 2),
         "machine": machine_info(app.engine),
     }
     emit(args, result, "\n".join(f"{k}: {v}" for k, v in result.items()))
