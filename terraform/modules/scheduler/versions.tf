@@ -3,7 +3,7 @@ terraform {
   required_providers {
     google = {
       source  = "hashicorp/google"
-      version = ">= 6.40, < 8.0"
+      version = ">= 7.18, < 8.0"
     }
   }
 }
