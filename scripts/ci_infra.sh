@@ -11,6 +11,11 @@
 #   terraform-fmt     terraform fmt -check (skipped when no terraform/tofu binary is on PATH)
 #   checkov           checkov over terraform/ with policies/checkov, in its own venv
 #                     (.venv-checkov: checkov and python-hcl2 both ship a top-level `hcl2`)
+#   tf-schema         every resource/data/provider block's arguments and nested blocks against
+#                     the Google provider schema in the pinned @cdktf/provider-google package
+#                     (scripts/tf_schema_check.py; fetched once into ~/.cache/upstream or
+#                     $UPSTREAM_TF_SCHEMA_CACHE; SKIPPED when it cannot be fetched, FAIL with
+#                     UPSTREAM_REQUIRE_TF_SCHEMA=1)
 #   bandit            bandit over common functions scripts; inline `# nosec BXXX` + reason only
 #   pip-audit         known vulnerabilities in requirements/deploy.txt (needs the PyPI JSON API
 #                     or OSV; UPSTREAM_REQUIRE_AUDIT=1 turns "unreachable" into a failure)
@@ -120,6 +125,31 @@ print(" ".join(sorted({c["check_id"] for c in doc["results"]["failed_checks"]}))
   else
     verdict checkov FAIL "see the failed checks above"
   fi
+}
+
+section_tf_schema() {
+  header "terraform provider schema"
+  local py out rc started
+  py=$(project_python)
+  started=$SECONDS
+  out=$("$py" scripts/tf_schema_check.py --strict-allowlist terraform 2>&1)
+  rc=$?
+  say "$out"
+  local schema summary
+  schema=$(grep -m1 '^schema: ' <<<"$out" | sed 's/^schema: //; s/ (.*//')
+  summary=$(tail -1 <<<"$out")
+  case $rc in
+    0) verdict tf-schema PASS "$summary against $schema; $((SECONDS - started))s" ;;
+    3)
+      if [ "${UPSTREAM_REQUIRE_TF_SCHEMA:-0}" = 1 ]; then
+        verdict tf-schema FAIL "provider schema package unavailable (UPSTREAM_REQUIRE_TF_SCHEMA=1)"
+      else
+        verdict tf-schema SKIPPED "provider schema package (@cdktf/provider-google) could not be fetched or read: terraform/ arguments NOT checked against the provider schema"
+      fi
+      ;;
+    1) verdict tf-schema FAIL "unknown arguments/blocks above: fix them, or allow-list a newer argument in scripts/tf_schema_check.py with the release that introduced it" ;;
+    *) verdict tf-schema FAIL "scripts/tf_schema_check.py could not run (exit $rc)" ;;
+  esac
 }
 
 section_bandit() {
@@ -283,6 +313,7 @@ run_section() {
   case "$1" in
     terraform-fmt) section_terraform_fmt ;;
     checkov) section_checkov ;;
+    tf-schema) section_tf_schema ;;
     bandit) section_bandit ;;
     pip-audit) section_pip_audit ;;
     secrets) section_secrets ;;
@@ -292,7 +323,7 @@ run_section() {
   esac
 }
 
-SECTIONS=" terraform-fmt checkov bandit pip-audit secrets migration-safety alembic-check "
+SECTIONS=" terraform-fmt checkov tf-schema bandit pip-audit secrets migration-safety alembic-check "
 if [ $# -eq 0 ]; then
   set -- $SECTIONS
 fi
