@@ -88,8 +88,9 @@ def test_checks_run_before_anything_is_pushed_or_deployed():
     before_push = ancestors("push-images")
     assert {"lint-and-test", "supply-chain", "migration-check"} <= before_push
     assert "migration-safety" in script("migration-check")
-    assert BY_ID["supply-chain"]["args"][1:] == ["bandit", "pip-audit", "secrets"]
+    assert BY_ID["supply-chain"]["args"][1:] == ["bandit", "pip-audit", "secrets", "tf-schema"]
     assert "UPSTREAM_REQUIRE_AUDIT=1" in BY_ID["supply-chain"]["env"]
+    assert any(e.startswith("UPSTREAM_REQUIRE_TF_SCHEMA=1") for e in BY_ID["supply-chain"]["env"])
     assert "pytest" in script("lint-and-test") and "ruff check" in script("lint-and-test")
 
 
