@@ -135,3 +135,4 @@ def test_aggregates_are_per_tenant(w):
     a = call(w.client, "GET", "/v1/dashboard", w.a.tokens["viewer"]).json
     b = call(w.client, "GET", "/v1/uploads/stats", w.b.tokens["viewer"]).json
     assert a["claims"] == 3 and a["uploads"] == 1 and b["uploads"] == 1
+    assert a["denial_dollars_high"] == []  # nobody near $50,000 of denials this week

@@ -8,6 +8,9 @@ from sqlalchemy import Connection
 
 from common.db.queries import sql
 from common.domain.line_identity import claim_key_range
+from common.domain.thresholds import thresholds_for
+from common.services.customers import find_by_id
+from common.services.reports.levels import denial_dollars_high
 
 
 def _rows(conn: Connection, name: str, params: dict) -> list[dict]:
@@ -72,7 +75,7 @@ def payer_summary(conn: Connection, customer_id: str, start: date, end: date) ->
 
 
 def dashboard(conn: Connection, customer_id: str, today: date) -> dict:
-    """The dashboard document, in one statement on the rollups."""
+    """The dashboard document: one statement on the rollups, and the denied-dollars level."""
     month_start = today.replace(day=1)
     trend_start = month_start
     for _ in range(5):
@@ -83,4 +86,10 @@ def dashboard(conn: Connection, customer_id: str, today: date) -> dict:
         "month_start": month_start,
         "trend_start": trend_start,
     }
-    return dict(conn.execute(sql("api_dashboard"), params).scalar_one())
+    doc = dict(conn.execute(sql("api_dashboard"), params).scalar_one())
+    # A level, not a change (SPEC 3.2): payers over the customer's denied-dollars threshold in
+    # the 7 days before today, as the weekly report lists them.
+    customer = find_by_id(conn, customer_id)
+    th = thresholds_for(customer.settings if customer else None)
+    doc["denial_dollars_high"] = denial_dollars_high(conn, customer_id, today, th)
+    return doc

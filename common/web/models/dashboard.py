@@ -47,6 +47,19 @@ class Recovery(Output):
     all_time: float
 
 
+class DenialDollarsHigh(Output):
+    """A payer whose denied dollars in the last 7 days reached the customer's threshold."""
+
+    payer: str
+    window_start: date
+    window_end: date
+    denied_dollars: float
+    denied_lines: int
+    decided_lines: int
+    typical_dollars: float
+    threshold: float
+
+
 class Dashboard(Output):
     """Everything the home screen shows, from one SQL round trip."""
 
@@ -58,6 +71,7 @@ class Dashboard(Output):
     denial_trend: list[TrendPoint]
     top_payers: list[TopPayer]
     recovery: Recovery
+    denial_dollars_high: list[DenialDollarsHigh]
 
 
 class PayerSummaryQuery(Input):
