@@ -16,7 +16,7 @@ from common.services import user_admin
 from common.services.auth_types import Principal
 from common.services.customers import create_customer
 from common.services.user_admin import UserConflict, UserForbidden
-from common.services.users import create_user
+from common.services.users import UserError, create_user
 
 PASSWORD = "correct horse battery staple"
 CHANGES = {
@@ -158,3 +158,96 @@ def test_an_inactive_owner_may_be_deleted_by_the_last_active_owner(app, acme, ow
     user_admin.update_user(app.uow, principal(acme, a), b["id"], {"active": False})
     user_admin.delete_user(app.uow, principal(acme, a), b["id"])
     assert active_owners(owner, acme.id) == 1
+
+
+# Issue 12 item 9: another customer's e-mail address is not revealed to a tenant admin.
+
+
+@pytest.fixture
+def bravo(app):
+    return create_customer(app.uow, "bravo", "Bravo Health")
+
+
+def users_of(owner, customer_id) -> list[dict]:
+    with owner.connect() as conn:
+        rows = conn.execute(
+            text("SELECT email, role, active FROM users WHERE customer_id = :c ORDER BY email"),
+            {"c": customer_id},
+        )
+        return [dict(r) for r in rows.mappings()]
+
+
+def audit_actions(owner) -> list[tuple]:
+    with owner.connect() as conn:
+        rows = conn.execute(text("SELECT customer_id, action FROM audit_events ORDER BY id"))
+        return [(str(r[0]), r[1]) for r in rows]
+
+
+def test_another_customers_address_is_answered_as_if_new(app, acme, bravo, owner):
+    theirs = create_user(app.uow, acme, "Ann@Acme.test", "owner", PASSWORD)
+    before = audit_actions(owner)
+
+    concealed = create_user(
+        app.uow, bravo, "ann@acme.test", "viewer", PASSWORD, "user:x", conceal_other_tenants=True
+    )
+    fresh = create_user(
+        app.uow, bravo, "new@bravo.test", "viewer", PASSWORD, "user:x", conceal_other_tenants=True
+    )
+
+    # The same shape as a real creation: nothing tells the two apart.
+    assert set(concealed) == set(fresh)
+    assert {k: type(v) for k, v in concealed.items()} == {k: type(v) for k, v in fresh.items()}
+    assert (concealed["email"], concealed["role"], concealed["active"]) == (
+        "ann@acme.test",
+        "viewer",
+        True,
+    )
+    assert concealed["customer"] == "bravo"
+    assert str(uuid.UUID(concealed["id"])) not in (theirs["id"], fresh["id"])
+    # Nothing was stored or audited for the concealed one; the real owner is untouched.
+    assert [u["email"] for u in users_of(owner, bravo.id)] == ["new@bravo.test"]
+    assert users_of(owner, acme.id) == [{"email": "ann@acme.test", "role": "owner", "active": True}]
+    assert audit_actions(owner) == before + [(bravo.id, "user.created")]
+
+
+def test_the_operator_cli_and_the_own_customer_get_the_conflict(app, acme, bravo):
+    create_user(app.uow, acme, "ann@acme.test", "owner", PASSWORD)
+    with pytest.raises(UserError, match="already exists"):
+        create_user(app.uow, bravo, "ann@acme.test", "viewer", PASSWORD)  # the operator
+    with pytest.raises(UserError, match="already exists"):
+        create_user(app.uow, acme, "ANN@acme.test", "viewer", PASSWORD, conceal_other_tenants=True)
+
+
+@pytest.fixture
+def slow_user_inserts(owner):
+    """Every INSERT into `users` sleeps 0.4 s first, so two creations overlap."""
+    with owner.begin() as conn:
+        conn.execute(
+            text(
+                "CREATE FUNCTION test_slow_insert() RETURNS trigger LANGUAGE plpgsql AS $$"
+                " BEGIN PERFORM pg_sleep(0.4); RETURN NEW; END $$"
+            )
+        )
+        conn.execute(
+            text(
+                "CREATE TRIGGER test_slow_insert BEFORE INSERT ON users"
+                " FOR EACH ROW EXECUTE FUNCTION test_slow_insert()"
+            )
+        )
+    yield
+    with owner.begin() as conn:
+        conn.execute(text("DROP TRIGGER IF EXISTS test_slow_insert ON users"))
+        conn.execute(text("DROP FUNCTION IF EXISTS test_slow_insert()"))
+
+
+def test_two_customers_taking_one_new_address_at_once(app, acme, bravo, owner, slow_user_inserts):
+    def make(customer):
+        return lambda: create_user(
+            app.uow, customer, "same@x.test", "viewer", PASSWORD, conceal_other_tenants=True
+        )
+
+    results = at_once(make(acme), make(bravo))
+
+    assert all(isinstance(r, dict) for r in results), results  # no IntegrityError escapes
+    stored = users_of(owner, acme.id) + users_of(owner, bravo.id)
+    assert [u["email"] for u in stored] == ["same@x.test"]
