@@ -5,30 +5,42 @@ t=<unix>,v1=<hex hmac-sha256(secret, "<t>.<body>")>`, `Upstream-Event`, `Upstrea
 A failed attempt is retried after 1, 2, 4, 8 and 16 minutes (settings), then the delivery is
 `failed`. Every attempt is recorded. Scheduling uses the caller's `now`; the signature uses
 the wall clock, because that is what the receiver compares against.
+
+Every attempt checks the URL policy again and resolves the host once (`webhook_target`); the
+POST then connects only to the addresses that check accepted (`PinnedAdapter`), while the
+Host header, TLS SNI and certificate verification still use the name. A name that answers a
+public address to the check and 127.0.0.1 a moment later never gets a connection to loopback.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import requests
+from requests.adapters import HTTPAdapter
 from sqlalchemy import insert, update
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+from urllib3.util import connection as urllib3_connection
 
 from common.db.queries import sql
 from common.db.schema import alerts, webhook_attempts, webhook_deliveries
 from common.db.uow import UnitOfWork
 from common.services.alerts.secrets import SecretBox, SecretError
 from common.services.alerts.signing import encode_body, signature_header
-from common.services.alerts.url_policy import UrlRefused, check_webhook_url
+from common.services.alerts.url_policy import Resolver, UrlRefused, resolve_host, webhook_target
 from common.services.customers import active_customers
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "alert.created"
 LEASE_MARGIN = timedelta(seconds=60)
+MAX_ADDRESSES = 3  # addresses tried per attempt, in resolver order (each gets the timeout)
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,8 @@ class DeliveryPolicy:
     retry_minutes: tuple[int, ...] = (1, 2, 4, 8, 16)
     local_mode: bool = True
     batch: int = 50
+    resolve: Resolver = field(default=resolve_host, compare=False, repr=False)
+    ca_bundle: str | None = None  # trust store for receivers' certificates; None = certifi
 
     @classmethod
     def from_thresholds(cls, thresholds, local_mode: bool) -> DeliveryPolicy:
@@ -71,7 +85,6 @@ class AttemptResult:
 
 
 def post_webhook(
-    session: requests.Session,
     url: str,
     secret: str,
     delivery_id: str,
@@ -79,10 +92,10 @@ def post_webhook(
     payload: dict,
     policy: DeliveryPolicy,
 ) -> AttemptResult:
-    """One signed POST. Redirects are not followed; the URL policy is checked again first."""
+    """One signed POST to the addresses checked now. Redirects are not followed."""
     started = time.monotonic()
     try:
-        check_webhook_url(url, policy.local_mode)
+        target = webhook_target(url, policy.local_mode, policy.resolve)
     except UrlRefused as exc:
         return AttemptResult(False, None, f"refused: {exc}", 0)
     body = encode_body(payload)
@@ -93,22 +106,102 @@ def post_webhook(
         "Upstream-Event": event_type,
         "Upstream-Delivery": delivery_id,
     }
+    request = requests.Request("POST", target.url, data=body, headers=headers).prepare()
+    adapter = PinnedAdapter(target.addresses)
     try:
-        with session.post(
-            url,
-            data=body,
-            headers=headers,
-            timeout=policy.timeout_seconds,
-            allow_redirects=False,
+        with adapter.send(
+            request,
             stream=True,
+            timeout=policy.timeout_seconds,
+            verify=policy.ca_bundle or True,
+            proxies={},  # never through an environment proxy
         ) as response:
             code = response.status_code
     except requests.Timeout:
         return AttemptResult(False, None, "timeout", _ms(started))
     except requests.RequestException as exc:
         return AttemptResult(False, None, exc.__class__.__name__, _ms(started))
+    finally:
+        adapter.close()
     ok = 200 <= code < 300
     return AttemptResult(ok, code, None if ok else f"HTTP {code}", _ms(started))
+
+
+class _PinnedConnection:
+    """Connects to the given addresses only; `host` stays the name (Host header, SNI, cert)."""
+
+    def __init__(self, *args, addresses: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned_addresses = addresses
+
+    def _new_conn(self):
+        error: Exception = NewConnectionError(self, "no checked address to connect to")
+        for address in self.pinned_addresses[:MAX_ADDRESSES]:
+            try:
+                sock = urllib3_connection.create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
+            except TimeoutError as exc:
+                error = ConnectTimeoutError(self, f"connection to {self.host} timed out")
+                error.__cause__ = exc
+            except OSError as exc:
+                error = NewConnectionError(self, f"failed to establish a connection: {exc}")
+                error.__cause__ = exc
+            else:
+                sys.audit("http.client.connect", self, self.host, self.port)
+                return sock
+        raise error
+
+
+class _PinnedHTTPConnection(_PinnedConnection, HTTPConnection):
+    pass
+
+
+class _PinnedHTTPSConnection(_PinnedConnection, HTTPSConnection):
+    pass
+
+
+class _PinnedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _PinnedHTTPConnection
+
+
+class _PinnedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _PinnedHTTPSConnection
+
+
+class PinnedAdapter(HTTPAdapter):
+    """A requests transport that connects only to `addresses` (one adapter per attempt).
+
+    The URL keeps the host name, so requests and urllib3 send `Host: <name>`, use the name
+    for SNI and verify the certificate against the name; only the TCP connection is pinned.
+    """
+
+    def __init__(self, addresses: tuple[str, ...]) -> None:
+        self.addresses = tuple(addresses)
+        self._pools: list[HTTPConnectionPool] = []
+        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
+
+    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
+        """A fresh pool for this request's host whose connections use the pinned addresses."""
+        host, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
+        if host["scheme"] == "https":
+            pool = _PinnedHTTPSPool(
+                host["host"], host["port"], maxsize=1, addresses=self.addresses, **pool_kwargs
+            )
+        else:
+            pool = _PinnedHTTPPool(host["host"], host["port"], maxsize=1, addresses=self.addresses)
+        self._pools.append(pool)
+        return pool
+
+    def close(self) -> None:
+        """Close the pools this adapter opened."""
+        for pool in self._pools:
+            pool.close()
+        self._pools.clear()
+        super().close()
 
 
 def _ms(started: float) -> int:
@@ -130,14 +223,12 @@ def deliver_due(
             tenants = [c.id for c in active_customers(conn)]
     else:
         tenants = [str(customer_id)]
-    with requests.Session() as session:
-        session.trust_env = False  # never route through an environment proxy
-        for tenant in tenants:
-            _deliver_tenant(uow, session, tenant, now, box, policy, counts)
+    for tenant in tenants:
+        _deliver_tenant(uow, tenant, now, box, policy, counts)
     return counts
 
 
-def _deliver_tenant(uow, session, customer_id, now, box, policy, counts) -> None:
+def _deliver_tenant(uow, customer_id, now, box, policy, counts) -> None:
     lease_until = now + timedelta(seconds=policy.timeout_seconds) + LEASE_MARGIN
     while True:
         with uow.transaction(customer_id) as conn:
@@ -150,7 +241,7 @@ def _deliver_tenant(uow, session, customer_id, now, box, policy, counts) -> None
                 .all()
             )
         for job in jobs:
-            result = _send(session, job, box, policy)
+            result = _send(job, box, policy)
             status = _record(uow, customer_id, job, result, now, policy)
             counts.attempted += 1
             setattr(counts, status, getattr(counts, status) + 1)
@@ -158,7 +249,7 @@ def _deliver_tenant(uow, session, customer_id, now, box, policy, counts) -> None
             return
 
 
-def _send(session, job, box: SecretBox, policy: DeliveryPolicy) -> AttemptResult:
+def _send(job, box: SecretBox, policy: DeliveryPolicy) -> AttemptResult:
     if not job["endpoint_active"]:
         return AttemptResult(False, None, "endpoint inactive", 0)
     try:
@@ -166,7 +257,7 @@ def _send(session, job, box: SecretBox, policy: DeliveryPolicy) -> AttemptResult
     except SecretError:
         return AttemptResult(False, None, "secret unavailable", 0)
     return post_webhook(
-        session, job["url"], secret, str(job["id"]), job["event_type"], dict(job["payload"]), policy
+        job["url"], secret, str(job["id"]), job["event_type"], dict(job["payload"]), policy
     )
 
 
