@@ -8,6 +8,14 @@ from datetime import date
 
 PRODUCTS = ("driftwatch", "denialscope", "delayguard")
 DIRECTIONS = ("up", "down")
+# Types that measure one change differently share an episode: a payer paying later shows first
+# as unpaid approvals (payment_aging), then as slower payments (payment_slowdown) and a rising
+# weekly trend — one persisting change, one episode, one alert (SPEC 3, 4).
+EPISODE_FAMILIES = {
+    "payment_aging": "payment_delay",
+    "payment_slowdown": "payment_delay",
+    "payment_timing_trend": "payment_delay",
+}
 
 
 @dataclass(frozen=True)
@@ -56,9 +64,10 @@ class Signal:
 
     @property
     def episode_key(self) -> str:
-        """sha256 of (product, type, payer, key): the identity of the condition (SPEC 3); one
-        open episode per customer and key. Migration 0011 computes the same in SQL."""
-        parts = (self.product, self.type, self.payer, self.key if self.key is not None else "\x1e")
+        """sha256 of (product, type family, payer, key): the identity of the condition (SPEC 3);
+        one open episode per customer and key. Migration 0011 computes the same in SQL."""
+        family = EPISODE_FAMILIES.get(self.type, self.type)
+        parts = (self.product, family, self.payer, self.key if self.key is not None else "\x1e")
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
     def fingerprint(self, first_seen: date) -> str:
@@ -104,6 +113,7 @@ class Signal:
     def latest(self) -> dict:
         """The columns a later observation of the same episode replaces."""
         return self.observation() | {
+            "type": self.type,  # within a family, the measure that fired last
             "direction": self.direction,
             "baseline_start": self.baseline_start,
             "baseline_end": self.baseline_end,

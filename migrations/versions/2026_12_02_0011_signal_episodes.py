@@ -32,8 +32,13 @@ depends_on = None
 
 APP_ROLE = "upstream_app"
 TENANT_KEY = "nullif(current_setting('app.customer_id', true), '')::uuid"
+# Frozen copy of signal_model.EPISODE_FAMILIES: the payment-delay measures share an episode.
+FAMILY = (
+    "CASE WHEN type IN ('payment_aging', 'payment_slowdown', 'payment_timing_trend') "
+    "THEN 'payment_delay' ELSE type END"
+)
 EPISODE_KEY = (
-    "encode(sha256(convert_to(product || chr(31) || type || chr(31) || payer || chr(31) || "
+    f"encode(sha256(convert_to(product || chr(31) || {FAMILY} || chr(31) || payer || chr(31) || "
     "coalesce(key, chr(30)), 'UTF8')), 'hex')"
 )
 WINDOW_DAYS = (
@@ -42,7 +47,7 @@ WINDOW_DAYS = (
 )
 LABEL_RANK = "array_position(ARRAY['low', 'medium', 'high', 'critical'], {})"
 VALUE_COLUMNS = (
-    "as_of, window_start, window_end, baseline_start, baseline_end, baseline_value, "
+    "type, as_of, window_start, window_end, baseline_start, baseline_end, baseline_value, "
     "current_value, delta, n_baseline, n_current, p_value, severity, severity_label, "
     "confidence, dollars_at_risk, summary, details"
 )

@@ -42,6 +42,17 @@ def found(app, customer) -> list[dict]:
         return list_signals(conn)
 
 
+def detected(app, customer, product: str) -> list[dict]:
+    """What the product measures this run, before the store folds measures into episodes."""
+    import dataclasses
+
+    from common.services.signals import detector
+
+    with app.uow.transaction(customer.id) as conn:
+        found = detector(product)(conn, customer.id, AS_OF, DEFAULT_THRESHOLDS)
+    return [dataclasses.asdict(s) for s in found]
+
+
 def kinds(signals) -> set:
     return {(s["product"], s["type"], s["payer"], s["key"]) for s in signals}
 
@@ -99,8 +110,7 @@ def test_new_denial_reason(app, acme, owner):
 
 def test_payment_slowdown_for_one_payer(app, acme, owner):
     load(owner, acme.id, generate(Scenario(seed=2, changes=(PaymentDelay("Humana", 9),))))
-    run_all(app, acme)
-    signals = found(app, acme)
+    signals = detected(app, acme, "delayguard")
     slow = [s for s in signals if s["type"] == "payment_slowdown"]
     assert [(s["product"], s["payer"], s["key"], s["direction"]) for s in slow] == [
         ("delayguard", "Humana", None, "up")
@@ -111,12 +121,18 @@ def test_payment_slowdown_for_one_payer(app, acme, owner):
     assert 0 < s["details"]["payment_date_completeness"] <= 1
     assert float(s["dollars_at_risk"]) > 0
     assert {s["payer"] for s in signals} == {"Humana"}
+    # Slower payments and unpaid approvals measure one change: one episode (the most severe).
+    run_all(app, acme)
+    [episode] = found(app, acme)
+    assert (episode["payer"], episode["type"]) == (
+        "Humana",
+        max(signals, key=lambda s: (s["severity"], s["dollars_at_risk"] or 0))["type"],
+    )
 
 
 def test_rising_weekly_payment_days_raise_a_critical_trend(app, acme, owner):
     load(owner, acme.id, generate(Scenario(seed=2, changes=(PaymentRamp("Medicare", 3.5),))))
-    run_all(app, acme)
-    trend = [s for s in found(app, acme) if s["type"] == "payment_timing_trend"]
+    trend = [s for s in detected(app, acme, "delayguard") if s["type"] == "payment_timing_trend"]
     assert [(s["payer"], s["direction"]) for s in trend] == [("Medicare", "up")]
     s = trend[0]
     assert s["delta"] >= 10 and s["confidence"] >= 0.75 and s["severity_label"] == "critical"

@@ -49,7 +49,7 @@ def save_signals(
     run = SavedRun()
     episodes = {e.episode_key: e for e in _open_episodes(conn, product)}
     seen = set()
-    for signal in found:
+    for signal in _one_per_episode(found):
         key = signal.episode_key
         seen.add(key)
         episode = episodes.get(key)
@@ -69,6 +69,17 @@ def save_signals(
         )
         add_message(conn, SIGNALS_RAISED, message)
     return run
+
+
+def _one_per_episode(found: list[Signal]) -> list[Signal]:
+    """Where measures of one family fire together, the most severe one speaks for the run."""
+    best: dict[str, Signal] = {}
+    for signal in found:
+        held = best.get(signal.episode_key)
+        rank = (signal.severity, signal.dollars_at_risk or 0.0)
+        if held is None or rank > (held.severity, held.dollars_at_risk or 0.0):
+            best[signal.episode_key] = signal
+    return list(best.values())
 
 
 def _open_episodes(conn: Connection, product: str):
