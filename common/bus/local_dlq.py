@@ -1,4 +1,8 @@
-"""Dead letters of the in-process bus, kept in the `dead_letters` table."""
+"""Dead letters of the in-process bus, kept in the `dead_letters` table.
+
+The table also holds the bad messages consumers recorded (`attempts = 0`); those belong to
+`services.bad_messages.RecordedBadMessages`, and this store leaves them alone.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,35 @@ from sqlalchemy import delete, func, select, update
 from common.bus.local import LocalBus
 from common.db.schema import dead_letters
 from common.db.uow import UnitOfWork
-from common.topology import subscription_named
+from common.services.bad_messages import REJECTED_ATTEMPTS, ReplayError, ToSubscription, summary
+from common.topology import Subscription, subscription_named
+
+
+def local_message(data: bytes, attributes: dict[str, str]) -> dict:
+    """A Pub/Sub message with a new id, as the local bus delivers it."""
+    return {
+        "data": base64.b64encode(data).decode(),
+        "attributes": dict(attributes),
+        "messageId": uuid.uuid4().hex,
+        "publishTime": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
+    }
+
+
+def enqueue_on(bus: LocalBus) -> ToSubscription:
+    """Redelivery to one subscription of the local bus (its consumer only); the new id."""
+
+    def to_subscription(subscription: Subscription, data: bytes, attributes: dict) -> str:
+        message = local_message(data, attributes)
+        bus.enqueue(subscription, message)
+        return message["messageId"]
+
+    return to_subscription
 
 
 class LocalDeadLetters:
-    """list / show / replay / purge over the table; replay redelivers to the same consumer."""
+    """list / show / replay / purge over the bus's dead letters; replay redelivers to the
+    same subscription and marks the letter in the same transaction (nothing is marked unless
+    it was queued again)."""
 
     def __init__(self, uow: UnitOfWork, bus: LocalBus) -> None:
         self.uow = uow
@@ -27,80 +55,60 @@ class LocalDeadLetters:
             rows = (
                 conn.execute(
                     select(dead_letters)
-                    .where(dead_letters.c.replayed_at.is_(None))
+                    .where(_bus_letter(), dead_letters.c.replayed_at.is_(None))
                     .order_by(dead_letters.c.id)
                 )
                 .mappings()
                 .all()
             )
-        return [self._summary(row) for row in rows]
+        return [summary(row) for row in rows]
 
     def show(self, letter_id: str) -> dict:
         """One dead letter with payload and attributes."""
-        row = self._row(letter_id)
-        return {
-            **self._summary(row),
-            "payload": row["payload"],
-            "attributes": dict(row["attributes"]),
-        }
+        with self.uow.transaction() as conn:
+            row = self._row(conn, letter_id)
+        return {**summary(row), "payload": row["payload"], "attributes": dict(row["attributes"])}
 
     def replay(self, letter_id: str) -> str:
         """Redeliver to the original subscription as a new message; mark the letter replayed."""
-        row = self._row(letter_id)
-        if row["replayed_at"] is not None:
-            raise KeyError(f"dead letter {letter_id} was already replayed")
-        message_id = uuid.uuid4().hex
-        message = {
-            "data": base64.b64encode(row["payload"].encode()).decode(),
-            "attributes": dict(row["attributes"]),
-            "messageId": message_id,
-            "publishTime": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
-        }
         with self.uow.transaction() as conn:
+            row = self._row(conn, letter_id, lock=True)
+            if row["replayed_at"] is not None:
+                raise ReplayError(f"dead letter {letter_id} was already replayed")
+            try:
+                subscription = subscription_named(row["subscription"])
+            except KeyError:
+                raise ReplayError(f"no subscription {row['subscription']!r} to replay to") from None
+            message = local_message(row["payload"].encode(), dict(row["attributes"]))
+            self.bus.enqueue(subscription, message)
             conn.execute(
                 update(dead_letters)
                 .where(dead_letters.c.id == row["id"])
                 .values(replayed_at=func.now())
             )
-        self.bus.enqueue(subscription_named(row["subscription"]), message)
-        return message_id
+        return message["messageId"]
 
     def purge(self) -> int:
-        """Delete every dead letter; return how many were waiting."""
+        """Delete every dead letter of the bus; return how many were waiting."""
         with self.uow.transaction() as conn:
             waiting = conn.execute(
-                select(func.count()).where(dead_letters.c.replayed_at.is_(None))
+                select(func.count()).where(_bus_letter(), dead_letters.c.replayed_at.is_(None))
             ).scalar_one()
-            conn.execute(delete(dead_letters))
+            conn.execute(delete(dead_letters).where(_bus_letter()))
         return waiting
 
-    def _row(self, letter_id: str):
+    @staticmethod
+    def _row(conn, letter_id: str, lock: bool = False):
         try:
             key = int(letter_id)
         except ValueError:
             raise KeyError(letter_id) from None
-        with self.uow.transaction() as conn:
-            row = (
-                conn.execute(select(dead_letters).where(dead_letters.c.id == key))
-                .mappings()
-                .first()
-            )
+        query = select(dead_letters).where(dead_letters.c.id == key, _bus_letter())
+        row = conn.execute(query.with_for_update() if lock else query).mappings().first()
         if row is None:
             raise KeyError(letter_id)
         return row
 
-    @staticmethod
-    def _summary(row) -> dict:
-        attributes = row["attributes"] or {}
-        return {
-            "id": str(row["id"]),
-            "subscription": row["subscription"],
-            "topic": row["topic"],
-            "message_id": row["message_id"],
-            "event_type": attributes.get("event_type"),
-            "customer_id": attributes.get("customer_id"),
-            "attempts": row["attempts"],
-            "last_error": row["last_error"],
-            "age_seconds": round((datetime.now(UTC) - row["dead_at"]).total_seconds(), 1),
-            "replayed": row["replayed_at"] is not None,
-        }
+
+def _bus_letter():
+    return dead_letters.c.attempts != REJECTED_ATTEMPTS

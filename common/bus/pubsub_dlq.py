@@ -2,7 +2,12 @@
 
 Pub/Sub has no "peek": `list` and `show` pull the letters, hold them while reading, then set
 their ack deadline to 0 so they stay available. `replay` republishes to the original topic
-(every subscription of that topic receives it again) and acknowledges the letter.
+(every subscription of that topic receives it again) and acknowledges the letter only after
+the publish succeeded; a failed publish leaves the letter on the `-dlq` subscription.
+
+These are Pub/Sub's dead letters only. The bad messages consumers recorded in Postgres are
+`services.bad_messages.RecordedBadMessages`; `upstream dlq` shows both, and `publish_to_topic`
+is how those replay in the cloud.
 """
 
 from __future__ import annotations
@@ -13,12 +18,26 @@ from datetime import UTC, datetime
 
 from common.bus.port import Publisher
 from common.bus.pubsub import PubSubPublisher, require_project
+from common.services.bad_messages import ToSubscription
 from common.topology import SUBSCRIPTIONS, Subscription
 
 DEAD_LETTER_PREFIX = "CloudPubSubDeadLetter"
 DELIVERY_COUNT = "CloudPubSubDeadLetterSourceDeliveryCount"
 DELIVERY_ERROR = "CloudPubSubDeadLetterSourceDeliveryErrorMessage"
 _ACK_CHUNK = 1000  # ack ids per Acknowledge/ModifyAckDeadline request
+
+
+def publish_to_topic(publisher: Publisher) -> ToSubscription:
+    """Redelivery for a recorded bad message in the cloud: publish to the subscription's topic.
+
+    Pub/Sub cannot address one subscription, so the topic's other subscriptions receive the
+    message too (as for a replayed dead letter); consumers are idempotent per message id.
+    """
+
+    def to_subscription(subscription: Subscription, data: bytes, attributes: dict) -> str:
+        return publisher.publish(subscription.topic, data, attributes)
+
+    return to_subscription
 
 
 class PubSubDeadLetters:
@@ -176,6 +195,7 @@ class PubSubDeadLetters:
         dead_at = message.publish_time  # when Pub/Sub forwarded it to the dead-letter topic
         return {
             "id": f"{dlq}:{message.message_id}",
+            "kind": "dead_letter",
             "subscription": sub.name,
             "topic": sub.topic,
             "message_id": message.message_id,

@@ -1,19 +1,26 @@
-"""`upstream dlq list|show ID|replay ID|purge` for on-call."""
+"""`upstream dlq list|show ID|replay ID|purge` for on-call.
+
+On-call sees two kinds of letters in one list, in both backends: the bus's dead letters
+(the local table, or Pub/Sub's `<subscription>-dlq` subscriptions) and the bad messages
+consumers recorded in Postgres (`kind` says which). A replay goes back to the consumer the
+letter came from and marks nothing unless it was redelivered.
+"""
 
 from __future__ import annotations
 
 from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
+from common.services.bad_messages import RecordedBadMessages, ReplayError
 
 
 def register(sub) -> None:
     """Add the dead-letter subcommands."""
     dlq = sub.add_parser("dlq", help="dead letters").add_subparsers(dest="action", required=True)
     for name, needs_id, help_text in (
-        ("list", False, "dead letters with attempts, last error and age"),
+        ("list", False, "dead letters and recorded bad messages with attempts, error and age"),
         ("show", True, "one dead letter with its payload"),
-        ("replay", True, "redeliver one dead letter"),
-        ("purge", False, "drop every dead letter"),
+        ("replay", True, "redeliver one dead letter to the consumer it came from"),
+        ("purge", False, "drop every dead letter and recorded bad message"),
     ):
         p = dlq.add_parser(name, help=help_text)
         if needs_id:
@@ -22,10 +29,56 @@ def register(sub) -> None:
         p.set_defaults(handler=run, action=name)
 
 
+class DeadLetterView:
+    """Several DeadLetterStores as one; each letter id belongs to exactly one store."""
+
+    def __init__(self, *stores) -> None:
+        self.stores = stores
+
+    def list(self) -> list[dict]:
+        """Every store's letters, oldest first."""
+        letters = [letter for store in self.stores for letter in store.list()]
+        return sorted(letters, key=lambda letter: -letter["age_seconds"])
+
+    def show(self, letter_id: str) -> dict:
+        """The letter from the store that holds it (KeyError when none does)."""
+        return self._first(lambda store: store.show(letter_id), letter_id)
+
+    def replay(self, letter_id: str) -> str:
+        """Replay through the store that holds the letter."""
+        return self._first(lambda store: store.replay(letter_id), letter_id)
+
+    def purge(self) -> int:
+        """Purge every store; the total."""
+        return sum(store.purge() for store in self.stores)
+
+    def _first(self, action, letter_id: str):
+        for store in self.stores:
+            try:
+                return action(store)
+            except KeyError:
+                continue
+        raise KeyError(letter_id)
+
+
+def dead_letter_view(app) -> DeadLetterView:
+    """The backend's dead letters plus the bad messages consumers recorded."""
+    if app.settings.is_local:
+        from common.bus.local_dlq import enqueue_on
+
+        to_subscription = enqueue_on(app.bus)
+    else:
+        from common.bus.pubsub_dlq import publish_to_topic
+
+        to_subscription = publish_to_topic(app.bus)
+    recorded = RecordedBadMessages(app.uow, to_subscription, app.function_apps)
+    return DeadLetterView(app.dead_letters, recorded)
+
+
 def run(args) -> int | None:
-    """Dispatch to the backend's dead-letter store."""
+    """Dispatch to the dead-letter stores."""
     app = ready()
-    store = app.dead_letters
+    store = dead_letter_view(app)
     try:
         if args.action == "list":
             letters = store.list()
@@ -34,7 +87,15 @@ def run(args) -> int | None:
                 letters,
                 table(
                     letters,
-                    ["id", "subscription", "event_type", "attempts", "age_seconds", "last_error"],
+                    [
+                        "id",
+                        "kind",
+                        "subscription",
+                        "event_type",
+                        "attempts",
+                        "age_seconds",
+                        "last_error",
+                    ],
                 ),
             )
         elif args.action == "show":
@@ -53,4 +114,6 @@ def run(args) -> int | None:
             emit(args, {"purged": count}, f"purged {count} dead letters")
     except KeyError as exc:
         raise BadInput(f"no dead letter {exc.args[0]}") from None
+    except ReplayError as exc:
+        raise BadInput(str(exc)) from None
     return None
