@@ -130,8 +130,38 @@ class Container:
         from common.web.auth import TokenCodec, load_key_ring
 
         return TokenCodec(
-            load_key_ring(self.settings), self.settings.jwt_issuer, self.settings.jwt_audience
+            load_key_ring(self.settings, allow_key_file=self.settings.is_local),
+            self.settings.jwt_issuer,
+            self.settings.jwt_audience,
         )
+
+    @property
+    def webhook_local_mode(self) -> bool:
+        """The webhook URL policy's mode: http to loopback allowed locally, never in the cloud."""
+        return self.settings.is_local
+
+    @property
+    def serves_locally(self) -> bool:
+        """Whether `upstream serve` (the local stack) can run on this backend."""
+        return self.settings.is_local
+
+    @property
+    def reports_location(self) -> str:
+        """Where written reports are, for a person: the folder, or the bucket."""
+        if self.settings.is_local:
+            return str(self.settings.reports_dir)
+        return str(self.settings.reports_bucket)
+
+    @cached_property
+    def redeliver_to_subscription(self):
+        """How a recorded bad message goes back to the consumer that recorded it."""
+        if self.settings.is_local:
+            from common.bus.local_dlq import enqueue_on
+
+            return enqueue_on(self.bus)
+        from common.bus.pubsub_dlq import publish_to_topic
+
+        return publish_to_topic(self.bus)
 
     def ingestor(self, progress=None):
         """The ingest use case wired to this backend."""

@@ -61,8 +61,15 @@ class Settings:
 
     @property
     def is_local(self) -> bool:
-        """True when the embedded default backends are in use."""
+        """True when the embedded default backends are in use. Read only here and in the
+        composition root (common/bootstrap.py); everything else asks what it needs to know."""
         return self.backend == "local"
+
+    @property
+    def auto_migrate(self) -> bool:
+        """Whether a command migrates the database before it runs: the local default does;
+        in the cloud, Cloud Build migrates before a release."""
+        return self.is_local
 
     @property
     def bucket_dir(self) -> Path:

@@ -88,6 +88,8 @@ class LocalBus:
         with self._lock:
             return len(self._queue)
 
+    delivers_in_process = True
+
     def drain(self, timeout: float = 300.0) -> int:
         """Deliver until nothing is queued (consumers may publish more); return deliveries."""
         deadline = time.monotonic() + timeout

@@ -8,8 +8,17 @@ from typing import Protocol
 class Publisher(Protocol):
     """Publishes one encoded message to a topic and returns the bus's message id."""
 
+    # True when subscribers run in this process (`drain` delivers), False when the bus's own
+    # servers deliver (Pub/Sub): then a command reports what it published and returns.
+    delivers_in_process: bool
+
     def publish(self, topic: str, data: bytes, attributes: dict[str, str]) -> str:
         """Publish `data` with `attributes` to `topic`; return the message id."""
+        ...
+
+    def drain(self) -> int:
+        """Deliver what is queued here until nothing is; return deliveries (0 when the bus's
+        servers deliver)."""
         ...
 
 

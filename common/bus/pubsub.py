@@ -18,6 +18,8 @@ def require_project(project_id: str | None) -> str:
 class PubSubPublisher:
     """Publishes to `projects/<project>/topics/<topic>`; the client is built on first publish."""
 
+    delivers_in_process = False  # Pub/Sub pushes to the functions
+
     def __init__(self, project_id: str | None, timeout_seconds: float = 30.0) -> None:
         self.project_id = require_project(project_id)
         self.timeout_seconds = timeout_seconds
@@ -37,6 +39,10 @@ class PubSubPublisher:
             self.topic_path(topic), data, timeout=self.timeout_seconds, **attributes
         )
         return future.result(timeout=self.timeout_seconds)
+
+    def drain(self) -> int:
+        """Nothing to deliver here: Pub/Sub delivers to the subscribers."""
+        return 0
 
     @property
     def client(self):

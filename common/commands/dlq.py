@@ -63,15 +63,7 @@ class DeadLetterView:
 
 def dead_letter_view(app) -> DeadLetterView:
     """The backend's dead letters plus the bad messages consumers recorded."""
-    if app.settings.is_local:
-        from common.bus.local_dlq import enqueue_on
-
-        to_subscription = enqueue_on(app.bus)
-    else:
-        from common.bus.pubsub_dlq import publish_to_topic
-
-        to_subscription = publish_to_topic(app.bus)
-    recorded = RecordedBadMessages(app.uow, to_subscription, app.function_apps)
+    recorded = RecordedBadMessages(app.uow, app.redeliver_to_subscription, app.function_apps)
     return DeadLetterView(app.dead_letters, recorded)
 
 
@@ -102,8 +94,7 @@ def run(args) -> int | None:
             emit(args, store.show(args.id))
         elif args.action == "replay":
             message_id = store.replay(args.id)
-            if app.settings.is_local:
-                app.bus.drain()
+            app.bus.drain()
             emit(
                 args,
                 {"replayed": args.id, "message_id": message_id, "remaining": len(store.list())},

@@ -92,8 +92,7 @@ def ingest_object(app, event: ObjectEvent, slug: str, show_progress: bool = Fals
     finally:
         if bar:
             bar.close()
-    if app.settings.is_local:
-        app.bus.drain()
+    app.bus.drain()  # the local bus runs the fan-out here; Pub/Sub's runs elsewhere
     return _with_signals(app, slug, report)
 
 

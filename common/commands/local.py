@@ -85,7 +85,7 @@ def run_serve(args) -> None:
     from common.local.runner import BucketWatcher, BusDriver, wsgi_app
 
     app = ready()
-    if not app.settings.is_local:
+    if not app.serves_locally:
         raise SystemExit("upstream serve runs the local stack only")
     watcher, driver = BucketWatcher(app), BusDriver(app)
     watcher.start()

@@ -71,7 +71,7 @@ def run_recompute(args) -> int:
         add_message(conn, RECOMPUTE_REQUESTED, request)
         targets = [customer] if customer else active_customers(conn)
     app.relay.flush()
-    if not app.settings.is_local:
+    if not app.bus.delivers_in_process:
         emit(args, {"requested": True, "as_of": as_of}, f"recompute requested for {as_of}")
         return 0
     app.bus.drain()
@@ -147,7 +147,7 @@ def run_report(args) -> None:
         for customer in targets
         for r in write_weekly_report(app.uow, app.reports_store, customer, as_of)
     ]
-    where = app.settings.reports_dir if app.settings.is_local else app.settings.reports_bucket
+    where = app.reports_location
     doc = {"as_of": as_of.isoformat(), "reports": rows}
     if not args.all:
         doc["customer"] = targets[0].slug

@@ -8,7 +8,7 @@ from common.bootstrap import Container, container
 def ready() -> Container:
     """The process container with the database migrated (the local default migrates itself)."""
     app = container()
-    if app.settings.is_local:
+    if app.settings.auto_migrate:
         app.migrate()
     return app
 

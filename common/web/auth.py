@@ -57,11 +57,12 @@ class KeyRing:
         return next((key for k, key in self.keys if k == kid), None)
 
 
-def load_key_ring(settings) -> KeyRing:
-    """Settings.jwt_keys; locally, when unset, a random key kept in $UPSTREAM_HOME/jwt.key."""
+def load_key_ring(settings, allow_key_file: bool) -> KeyRing:
+    """Settings.jwt_keys; when unset and `allow_key_file` (the local default), a random key
+    kept in $UPSTREAM_HOME/jwt.key."""
     if settings.jwt_keys:
         return KeyRing.parse(settings.jwt_keys)
-    if not settings.is_local:
+    if not allow_key_file:
         raise KeyConfigError("JWT_KEYS must be set in cloud mode (from Secret Manager)")
     path = Path(settings.home) / "jwt.key"
     if not path.exists():

@@ -178,3 +178,22 @@ def test_lower_layers_never_import_the_entry_points():
         if _within(target, UPPER_LAYERS)
     ]
     assert not found, "a lower layer imports an entry point:\n" + "\n".join(found)
+
+
+# Backend choices are made in the composition root (structure review, "Backend choices"):
+# everything else asks the container or its adapters what it needs to know.
+BACKEND_CHOOSERS = {"common.config", "common.bootstrap"}
+
+
+def test_only_config_and_bootstrap_ask_which_backend_runs():
+    readers = []
+    for module, path in MODULES.items():
+        if module in BACKEND_CHOOSERS:
+            continue
+        tree = ast.parse(path.read_text(), str(path))
+        readers += [
+            f"{module}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr == "is_local"
+        ]
+    assert readers == []

@@ -124,14 +124,14 @@ def test_short_or_malformed_keys_are_configuration_errors(tmp_path):
         with pytest.raises(KeyConfigError):
             KeyRing.parse(spec)
     with pytest.raises(KeyConfigError):
-        load_key_ring(Settings(backend="cloud", home=tmp_path))
+        load_key_ring(Settings(backend="cloud", home=tmp_path), allow_key_file=False)
 
 
 def test_locally_a_key_file_is_made_once_and_reused(tmp_path):
-    first = load_key_ring(Settings(home=tmp_path))
+    first = load_key_ring(Settings(home=tmp_path), allow_key_file=True)
     path = tmp_path / "jwt.key"
     assert path.stat().st_mode & 0o777 == 0o600
-    assert load_key_ring(Settings(home=tmp_path)) == first
+    assert load_key_ring(Settings(home=tmp_path), allow_key_file=True) == first
     assert len(first.signing[1]) >= 32
 
 

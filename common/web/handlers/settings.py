@@ -75,7 +75,7 @@ def create_webhook(ctx, body):
         body.url,
         body.description,
         ctx.app.secret_box,
-        ctx.app.settings.is_local,
+        ctx.app.webhook_local_mode,
         actor=ctx.principal.actor,
     )
     return endpoint | {"secret": secret}
@@ -89,7 +89,7 @@ def update_webhook(ctx, id, body):
         ctx.customer_id,
         id,
         changes,
-        ctx.app.settings.is_local,
+        ctx.app.webhook_local_mode,
         actor=ctx.principal.actor,
     )
 
