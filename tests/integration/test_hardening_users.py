@@ -18,7 +18,7 @@ from common.services.customers import create_customer
 from common.services.user_admin import UserConflict, UserForbidden
 from common.services.users import UserError, create_user
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = "correct horse battery staple"  # pragma: allowlist secret
 CHANGES = {
     "delete": None,
     "deactivate": {"active": False},

@@ -26,11 +26,6 @@ def test_the_own_customers_address_is_still_a_conflict(w):
     assert create(w, w.a.email("viewer")).status_code == 409
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="common/web/handlers/users.py must pass conceal_other_tenants=True to create_user "
-    "and answer with the service's result when the read-back finds no row (owned by web)",
-)
 def test_another_customers_address_is_answered_as_if_new(w):
     fresh = create(w, "someone.new@alpha.test")
     theirs = create(w, w.b.email("analyst"))  # bravo's analyst

@@ -20,11 +20,14 @@ def create_user(ctx, body):
         customer = find_by_id(conn, ctx.customer_id)
     if customer is None:
         raise not_found("customer")
+    # Another tenant's address is answered as a new user: the API never reveals that an
+    # address exists elsewhere (issue 12); nothing is stored for it.
     created = create_user_service(
-        ctx.app.uow, customer, body.email, body.role, body.password, actor=ctx.principal.actor
-    )
+        ctx.app.uow, customer, body.email, body.role, body.password,
+        actor=ctx.principal.actor, conceal_other_tenants=True,
+    )  # fmt: skip
     with ctx.tx() as conn:
-        return get_setting(conn, "users", ctx.customer_id, created["id"])
+        return get_setting(conn, "users", ctx.customer_id, created["id"]) or created
 
 
 def update_user(ctx, id, body):
