@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,5 +56,13 @@ class Context:
         forwarded = self.request.headers.get("X-Forwarded-For", "")
         chain = [part.strip() for part in forwarded.split(",") if part.strip()]
         if hops > 0 and len(chain) >= hops:
-            return chain[-hops][:64]
-        return (self.request.remote_addr or "unknown")[:64]
+            return _address(chain[-hops])
+        return _address(self.request.remote_addr or "")
+
+
+_NOT_ADDRESS = re.compile(r"[^0-9A-Za-z.:%_\[\]-]")
+
+
+def _address(value: str) -> str:
+    # Throttle keys and audit rows hold it: only characters of an address (never a NUL).
+    return _NOT_ADDRESS.sub("", value)[:64] or "unknown"
