@@ -16,7 +16,14 @@ from common.bootstrap import container
 from common.services import auth
 from common.services.sessions import verified
 from common.web.context import Context
-from common.web.errors import ApiError, error_document, forbidden, unauthorized
+from common.web.errors import (
+    ApiError,
+    database_error,
+    error_document,
+    forbidden,
+    sqlstate,
+    unauthorized,
+)
 from common.web.handlers.auth import bearer_token
 from common.web.parsing import parse_body, parse_query, translate
 from common.web.responses import (
@@ -54,12 +61,18 @@ def dispatch(app, request):
         template = route.path
         response = _run(ctx, route, params)
     except ApiError as exc:
-        document = error_document(exc.code, exc.message, exc.details, rid)
-        response = json_response(document, exc.status, rid, exc.headers)
-    except Exception:
-        log.exception("unhandled error", extra={"request_id": rid, "route": template})
-        document = error_document("internal_error", "internal server error", None, rid)
-        response = json_response(document, 500, rid)
+        response = _error_response(exc, rid)
+    except Exception as exc:
+        mapped = database_error(exc)
+        if mapped is None:
+            log.exception("unhandled error", extra={"request_id": rid, "route": template})
+            document = error_document("internal_error", "internal server error", None, rid)
+            response = json_response(document, 500, rid)
+        else:
+            # The class and SQLSTATE only: the database's message can quote claim values.
+            extra = {"request_id": rid, "route": template, "sqlstate": sqlstate(exc)}
+            log.warning("database error: %s", type(exc).__name__, extra=extra)
+            response = _error_response(mapped, rid)
     log.info(
         "request",
         extra={
@@ -72,6 +85,11 @@ def dispatch(app, request):
         },
     )
     return response
+
+
+def _error_response(exc: ApiError, rid: str):
+    document = error_document(exc.code, exc.message, exc.details, rid)
+    return json_response(document, exc.status, rid, exc.headers)
 
 
 def _run(ctx: Context, route: Route, params: dict):
