@@ -15,11 +15,18 @@ from pathlib import Path
 
 import jwt
 
-from common.services.auth_types import ROLE_RANK, TokenError
+from common.services.auth_types import (
+    ACCESS_TTL_SECONDS,
+    REFRESH_TTL_SECONDS,
+    ROLE_RANK,
+    TokenError,
+)
 
 ALGORITHM = "HS256"
 MIN_KEY_BYTES = 32
 _REQUIRED = ["sub", "cus", "iat", "nbf", "exp", "jti", "iss", "aud", "typ"]
+# The longest life each token type is issued with (SPEC §6): a token claiming more is forged.
+LIFETIMES = {"access": ACCESS_TTL_SECONDS, "refresh": REFRESH_TTL_SECONDS}
 
 
 class KeyConfigError(ValueError):
@@ -128,19 +135,38 @@ class TokenCodec:
             )
         except jwt.ExpiredSignatureError:
             raise TokenError("token expired") from None
-        except jwt.InvalidTokenError:
+        except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError):
+            # PyJWT calls int() on the time claims: "exp": Infinity raises OverflowError.
             raise TokenError("invalid token") from None
         if claims.get("typ") != typ:
             raise TokenError("wrong token type")
+        _check_times(claims, LIFETIMES[typ])
         _check_ids(claims)
-        if typ == "access" and claims.get("role") not in ROLE_RANK:
+        role = claims.get("role")
+        if typ == "access" and not (isinstance(role, str) and role in ROLE_RANK):
             raise TokenError("invalid token")
         return claims
 
 
+def _check_times(claims: dict, lifetime: int) -> None:
+    # PyJWT takes int(exp), so "exp": "99999999999" or 10**30 would pass its checks. We only
+    # issue integer times with exp - iat equal to the type's lifetime, and nbf = iat.
+    times = [claims[name] for name in ("iat", "nbf", "exp")]
+    if not all(type(t) is int for t in times):  # not bool, float or str
+        raise TokenError("invalid token")
+    iat, nbf, exp = times
+    if not (0 < iat <= nbf < exp <= iat + lifetime):
+        raise TokenError("invalid token")
+
+
 def _check_ids(claims: dict) -> None:
-    try:
-        for name in ("sub", "cus", "jti"):
-            uuid.UUID(str(claims[name]))
-    except ValueError:
-        raise TokenError("invalid token") from None
+    # The canonical form only: uuid.UUID also takes "{...}" and "urn:uuid:...", which the
+    # database's uuid type does not all read.
+    for name in ("sub", "cus", "jti"):
+        value = claims[name]
+        try:
+            canonical = isinstance(value, str) and str(uuid.UUID(value)) == value.lower()
+        except ValueError:
+            canonical = False
+        if not canonical:
+            raise TokenError("invalid token")

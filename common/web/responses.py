@@ -62,13 +62,18 @@ def etag_response(document, rid: str, if_none_match) -> Response:
     """A GET's JSON with a strong ETag; 304 when the client already has this body."""
     body = dumps(document)
     tag = hashlib.sha256(body).hexdigest()[:32]
-    if if_none_match and (if_none_match.contains(tag) or if_none_match.star_tag):
+    if _not_modified(if_none_match, tag):
         response = Response(status=304)
     else:
         response = Response(body, status=200, mimetype="application/json")
     response.set_etag(tag)
     # Revalidate every time: the data is per user and changes with each upload.
     return finish(response, rid, cache="private, no-cache")
+
+
+def _not_modified(if_none_match, tag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): `W/"x"` matches `"x"`."""
+    return bool(if_none_match) and (if_none_match.star_tag or if_none_match.contains_weak(tag))
 
 
 def empty_response(rid: str, status: int = 204) -> Response:
@@ -79,7 +84,7 @@ def empty_response(rid: str, status: int = 204) -> Response:
 def bytes_response(body: bytes, media: str, filename: str, rid: str, if_none_match=None):
     """A download (reports) as an attachment, with an ETag like every GET."""
     tag = hashlib.sha256(body).hexdigest()[:32]
-    if if_none_match and (if_none_match.contains(tag) or if_none_match.star_tag):
+    if _not_modified(if_none_match, tag):
         response = Response(status=304)
     else:
         response = Response(body, status=200, mimetype=media)

@@ -88,7 +88,10 @@ class PayerSummaryQuery(Input):
     def resolved(self, today: date) -> tuple[date, date]:
         """The window with defaults applied: end = tomorrow (today included), start = end - 90."""
         end = self.end_date or today + timedelta(days=1)
-        start = self.start_date or end - timedelta(days=90)
+        try:
+            start = self.start_date or end - timedelta(days=90)
+        except OverflowError:  # an end_date within 90 days of 0001-01-01
+            raise ValueError("date range: end_date is too early") from None
         check_range(start, end, "date range")
         return start, end
 
