@@ -8,6 +8,12 @@ CLAIMS_LOADED = "claims-loaded"
 SIGNALS_RAISED = "signals-raised"
 RECOMPUTE_REQUESTED = "recompute-requested"
 
+# CloudEvent types that trigger functions, as Eventarc and Pub/Sub push spell them. Defined
+# here, the dependency-free table, so that services (bad-message replay) and the local runner
+# can build events without importing the trigger layer; functions use `common.triggers`.
+OBJECT_FINALIZED = "google.cloud.storage.object.v1.finalized"
+MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"
+
 TOPICS: tuple[str, ...] = (CLAIMS_LOADED, SIGNALS_RAISED, RECOMPUTE_REQUESTED)
 
 MAX_DELIVERY_ATTEMPTS = 5
@@ -40,7 +46,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
 )
 
 # Functions triggered by something other than Pub/Sub.
-STORAGE_TRIGGERED = ("ingest_claims",)  # google.cloud.storage.object.v1.finalized on the inbox
+STORAGE_TRIGGERED = ("ingest_claims",)  # OBJECT_FINALIZED on the inbox bucket
 HTTP_FUNCTIONS = ("api",)
 
 FUNCTIONS: tuple[str, ...] = (

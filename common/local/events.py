@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from common.services.ingest.event import FINALIZED
 from common.storage.port import BlobInfo
+from common.topology import OBJECT_FINALIZED
 
 
 def finalized_event(bucket: str, blob: BlobInfo) -> tuple[dict, dict]:
@@ -15,7 +15,7 @@ def finalized_event(bucket: str, blob: BlobInfo) -> tuple[dict, dict]:
     headers = {
         "ce-id": uuid.uuid4().hex,
         "ce-specversion": "1.0",
-        "ce-type": FINALIZED,
+        "ce-type": OBJECT_FINALIZED,
         "ce-source": f"//storage.googleapis.com/projects/_/buckets/{bucket}",
         "ce-subject": f"objects/{blob.name}",
         "ce-time": now,

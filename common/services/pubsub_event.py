@@ -11,8 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 
 from common.db.schema import processed_messages
 from common.domain.messages import BadMessage, decode
-
-MESSAGE_PUBLISHED = "google.cloud.pubsub.topic.v1.messagePublished"
+from common.topology import MESSAGE_PUBLISHED
 
 
 def pubsub_message(cloud_event, expected: type) -> tuple[str, object]:

@@ -4,9 +4,12 @@ import functions_framework
 
 from common.bootstrap import container
 from common.services.signals.consumer import handle_claims_loaded
+from common.triggers import bad_messages_recorded
 
 
 @functions_framework.cloud_event
 def signal_denialscope(cloud_event):
     """Run DenialScope once per message; bad messages are recorded and acked, failures retry."""
-    handle_claims_loaded(container(), "denialscope", cloud_event)
+    app = container()
+    with bad_messages_recorded(app.uow, "signal_denialscope", cloud_event):
+        handle_claims_loaded(app, "denialscope", cloud_event)

@@ -4,9 +4,12 @@ import functions_framework
 
 from common.bootstrap import container
 from common.services.signals.consumer import handle_claims_loaded
+from common.triggers import bad_messages_recorded
 
 
 @functions_framework.cloud_event
 def signal_driftwatch(cloud_event):
     """Run DriftWatch once per message; bad messages are recorded and acked, failures retry."""
-    handle_claims_loaded(container(), "driftwatch", cloud_event)
+    app = container()
+    with bad_messages_recorded(app.uow, "signal_driftwatch", cloud_event):
+        handle_claims_loaded(app, "driftwatch", cloud_event)

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from common.domain.messages import BadMessage
+from common.topology import OBJECT_FINALIZED as FINALIZED  # the name the package exports
 
-FINALIZED = "google.cloud.storage.object.v1.finalized"
 # Objects under this prefix were moved aside by ingestion and are never loaded.
 QUARANTINE_PREFIX = "quarantine/"
 # GCS limits (object names: 1-1024 bytes of UTF-8, no CR/LF; generations: an int64).
