@@ -1,24 +1,20 @@
 """The claims-loaded consumer shared by the three signal functions.
 
 Decodes a Pub/Sub messagePublished CloudEvent (binary, structured, or converted from a raw
-push envelope), runs one product, and classifies failures: a malformed message is recorded
-in dead letters and acknowledged; anything else raises, so Pub/Sub retries and, after five
-attempts, dead-letters it.
+push envelope) and runs one product. A malformed message raises BadMessage, which the
+function's trigger wrapper records and acknowledges; anything else raises, so Pub/Sub retries
+and, after five attempts, dead-letters it.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from common.domain.messages import BadMessage, ClaimsLoaded
-from common.services.bad_messages import record_bad_message
 from common.services.pubsub_event import pubsub_message
-from common.services.signals.runner import consumer_name, run_product
-from common.topology import CLAIMS_LOADED
+from common.services.signals.runner import run_product
 
 
 @dataclass(frozen=True)
@@ -45,30 +41,15 @@ def parse_event(cloud_event) -> Delivery:
 
 
 def handle_claims_loaded(app, product: str, cloud_event) -> list[str]:
-    """Run `product` for the event's customer; publish SignalsRaised after commit."""
-    consumer = consumer_name(product)
-    try:
-        delivery = parse_event(cloud_event)
-        new_ids = run_product(
-            app.uow, product, delivery.customer_id, delivery.as_of, delivery.message_id
-        )
-    except BadMessage as exc:
-        record_bad_message(
-            app.uow, consumer, CLAIMS_LOADED, cloud_event["id"], _payload(cloud_event), str(exc)
-        )
-        return []
+    """Run `product` for the event's customer; publish SignalsRaised after commit.
+
+    A message that cannot be used raises BadMessage: the function's trigger wrapper
+    (common.triggers.bad_messages_recorded) records and acknowledges it.
+    """
+    delivery = parse_event(cloud_event)
+    new_ids = run_product(
+        app.uow, product, delivery.customer_id, delivery.as_of, delivery.message_id
+    )
     # Also on a redelivery: a crash between commit and publish left the outbox row waiting.
     app.relay.flush()
     return new_ids
-
-
-def _payload(cloud_event) -> object:
-    """The undecoded message body for on-call (bad messages carry no claim values)."""
-    data = cloud_event.data
-    message = data.get("message") if isinstance(data, dict) else None
-    if isinstance(message, dict) and isinstance(message.get("data"), str):
-        try:
-            return base64.b64decode(message["data"]).decode("utf-8", "replace")
-        except (binascii.Error, ValueError):
-            return message["data"]
-    return data
