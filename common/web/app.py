@@ -1,7 +1,9 @@
 """The api function's request cycle: route → authenticate → parse → handler → response.
 
 Errors are always `{"error": {code, message, details, request_id}}` with the right 4xx;
-an unexpected exception is logged with the request id and answered with a generic 500.
+a database that is down or refuses a value is a 503 (with Retry-After) or a 422
+(`errors.database_error`); any other unexpected exception is logged with the request id and
+answered with a generic 500.
 """
 
 from __future__ import annotations
