@@ -80,9 +80,7 @@ def _render_demo(report: dict, found: list[dict], alerts: list[dict], files: lis
 
 def run_serve(args) -> None:
     """Serve until interrupted."""
-    from werkzeug.serving import run_simple
-
-    from common.local.runner import BucketWatcher, BusDriver, wsgi_app
+    from common.local.runner import BucketWatcher, BusDriver, serve
 
     app = ready()
     if not app.serves_locally:
@@ -95,4 +93,4 @@ def run_serve(args) -> None:
         f"drop files into {app.settings.bucket_dir}/<customer-slug>/",
         file=sys.stderr,
     )
-    run_simple(args.host, args.port, wsgi_app(app), threaded=True)
+    serve(app, args.host, args.port)  # JSON errors and route-template access log
