@@ -12,6 +12,7 @@ import warnings
 from common.commands import (
     admin,
     api_tools,
+    backtest,
     bench_api,
     bench_ingest,
     bench_signals,
@@ -40,6 +41,7 @@ COMMAND_GROUPS = (
     bench_signals,
     api_tools,
     bench_api,
+    backtest,
 )
 
 
