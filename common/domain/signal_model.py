@@ -10,11 +10,15 @@ PRODUCTS = ("driftwatch", "denialscope", "delayguard")
 DIRECTIONS = ("up", "down")
 # Types that measure one change differently share an episode: a payer paying later shows first
 # as unpaid approvals (payment_aging), then as slower payments (payment_slowdown) and a rising
-# weekly trend — one persisting change, one episode, one alert (SPEC 3, 4).
+# weekly trend; a new denial reason goes on as a rate spike of that reason — one persisting
+# change, one episode, one alert (SPEC 3, 4).
 EPISODE_FAMILIES = {
     "payment_aging": "payment_delay",
     "payment_slowdown": "payment_delay",
     "payment_timing_trend": "payment_delay",
+    # a new denial reason becomes a known reason's rate spike once it enters the lookback
+    "new_denial_reason": "denial_reason",
+    "reason_rate_spike": "denial_reason",
 }
 
 

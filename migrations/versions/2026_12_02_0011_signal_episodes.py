@@ -35,7 +35,8 @@ TENANT_KEY = "nullif(current_setting('app.customer_id', true), '')::uuid"
 # Frozen copy of signal_model.EPISODE_FAMILIES: the payment-delay measures share an episode.
 FAMILY = (
     "CASE WHEN type IN ('payment_aging', 'payment_slowdown', 'payment_timing_trend') "
-    "THEN 'payment_delay' ELSE type END"
+    "THEN 'payment_delay' WHEN type IN ('new_denial_reason', 'reason_rate_spike') "
+    "THEN 'denial_reason' ELSE type END"
 )
 EPISODE_KEY = (
     f"encode(sha256(convert_to(product || chr(31) || {FAMILY} || chr(31) || payer || chr(31) || "

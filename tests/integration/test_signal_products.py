@@ -245,14 +245,21 @@ def test_a_persisting_change_is_one_episode_until_it_stops(app, acme, owner):
     assert [len(ids) for ids in opened] == [1, 0, 0]  # one episode, opened once
     with owner.connect() as conn:
         episode = conn.execute(text("SELECT * FROM signals")).mappings().one()
-        history = conn.execute(text("SELECT as_of FROM signal_observations ORDER BY 1")).all()
+        history = conn.execute(
+            text("SELECT as_of, severity FROM signal_observations ORDER BY 1")
+        ).all()
         raised = conn.execute(text("SELECT count(*) FROM outbox WHERE topic = 'signals-raised'"))
         raised = raised.scalar()
     assert (episode["first_seen_as_of"], episode["last_seen_as_of"]) == (days[0], days[-1])
     assert episode["times_seen"] == 3 and episode["ended_as_of"] is None
     assert episode["as_of"] == days[-1] and episode["window_end"] == days[-1]
     assert [h.as_of for h in history] == days
-    assert raised == 1  # the label did not rise: nothing new to alert on
+    # Raised when opened and again only when it rose (dispatch alerts once per label).
+    rises = sum(
+        later.severity > earlier.severity
+        for earlier, later in zip(history, history[1:], strict=False)
+    )
+    assert raised == 1 + rises
     # Once the change has left the current window for a whole window length, it closes.
     quiet = AS_OF + timedelta(days=60)
     assert run_product(app.uow, "driftwatch", acme.id, quiet, None) == []

@@ -34,7 +34,7 @@ class SavedRun:
     opened: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     closed: list[str] = field(default_factory=list)
-    raised: list[str] = field(default_factory=list)  # to alert on: new, or label rose
+    raised: list[str] = field(default_factory=list)  # to alert on: new, or it rose
 
 
 def save_signals(
@@ -86,7 +86,7 @@ def _open_episodes(conn: Connection, product: str):
     return conn.execute(
         select(
             signals.c.id, signals.c.episode_key, signals.c.type, signals.c.product,
-            signals.c.last_seen_as_of, signals.c.peak_label,
+            signals.c.last_seen_as_of, signals.c.peak_label, signals.c.severity,
         ).where(signals.c.product == product, signals.c.ended_as_of.is_(None))
     ).all()  # fmt: skip
 
@@ -127,6 +127,9 @@ def _observe(conn: Connection, episode, signal: Signal, run: SavedRun) -> None:
         values |= signal.latest() | {"last_seen_as_of": signal.as_of}
         if rose:
             values["peak_label"] = signal.severity_label
+        # A rise (of the label, or of the severity a rule may test: 0.6 → 0.72 stays medium)
+        # goes to dispatch, which alerts once per (episode, rule, label) whatever it hears.
+        if rose or round(signal.severity, 4) > episode.severity:
             run.raised.append(str(episode.id))
     else:  # an earlier day recomputed late: history only
         values["first_seen_as_of"] = func.least(signals.c.first_seen_as_of, signal.as_of)
