@@ -162,7 +162,7 @@ def _changes_for(i: int) -> list[tuple[str, int, int]]:
 
 
 def _scenario(seed: int, index: int, wanted) -> Scenario:
-    rng = random.Random(seed * 1009 + index)
+    rng = random.Random(seed * 1009 + index)  # nosec B311 - reproducible synthetic data, not security
     names = rng.sample(PAYER_NAMES, 8)
     payers, changes = [], []
     for n, name in enumerate(names):
