@@ -105,21 +105,23 @@ class RecordedLetter:
     attributes: dict[str, str]
 
 
-class RecordedBadMessages:
-    """DeadLetterStore over the bad messages consumers recorded; ids are the row ids."""
+class DeadLetterRows:
+    """list / show / purge over one kind of `dead_letters` row (`_kind()` says which); the
+    subclass redelivers. Ids are the row ids."""
 
-    def __init__(self, uow: UnitOfWork, to_subscription: ToSubscription, functions=None) -> None:
-        self.uow = uow
-        self.to_subscription = to_subscription
-        self.functions = functions  # .app(name) → WSGI app; for storage-triggered consumers
+    uow: UnitOfWork
+
+    @staticmethod
+    def _kind():
+        raise NotImplementedError
 
     def list(self) -> list[dict]:
-        """Recorded bad messages not yet replayed, oldest first."""
+        """Letters of this kind not yet replayed, oldest first."""
         with self.uow.transaction() as conn:
             rows = (
                 conn.execute(
                     select(dead_letters)
-                    .where(_recorded(), dead_letters.c.replayed_at.is_(None))
+                    .where(self._kind(), dead_letters.c.replayed_at.is_(None))
                     .order_by(dead_letters.c.id)
                 )
                 .mappings()
@@ -128,10 +130,49 @@ class RecordedBadMessages:
         return [summary(row) for row in rows]
 
     def show(self, letter_id: str) -> dict:
-        """One recorded bad message with payload and attributes (KeyError when unknown)."""
+        """One letter with payload and attributes (KeyError when unknown)."""
         with self.uow.transaction() as conn:
             row = self._row(conn, letter_id)
         return {**summary(row), "payload": row["payload"], "attributes": dict(row["attributes"])}
+
+    def purge(self) -> int:
+        """Delete every letter of this kind; return how many were waiting."""
+        with self.uow.transaction() as conn:
+            waiting = conn.execute(
+                select(func.count()).where(self._kind(), dead_letters.c.replayed_at.is_(None))
+            ).scalar_one()
+            conn.execute(delete(dead_letters).where(self._kind()))
+        return waiting
+
+    def _row(self, conn, letter_id: str, lock: bool = False):
+        try:
+            key = int(letter_id)
+        except ValueError:
+            raise KeyError(letter_id) from None
+        query = select(dead_letters).where(dead_letters.c.id == key, self._kind())
+        row = conn.execute(query.with_for_update() if lock else query).mappings().first()
+        if row is None:
+            raise KeyError(letter_id)
+        return row
+
+    @staticmethod
+    def _mark_replayed(conn, row_id) -> None:
+        conn.execute(
+            update(dead_letters).where(dead_letters.c.id == row_id).values(replayed_at=func.now())
+        )
+
+
+class RecordedBadMessages(DeadLetterRows):
+    """DeadLetterStore over the bad messages consumers recorded; ids are the row ids."""
+
+    def __init__(self, uow: UnitOfWork, to_subscription: ToSubscription, functions=None) -> None:
+        self.uow = uow
+        self.to_subscription = to_subscription
+        self.functions = functions  # .app(name) → WSGI app; for storage-triggered consumers
+
+    @staticmethod
+    def _kind():
+        return _recorded()
 
     def replay(self, letter_id: str) -> str:
         """Redeliver to the consumer that recorded it, then mark it replayed; the new id."""
@@ -144,25 +185,12 @@ class RecordedBadMessages:
                 row["id"], row["subscription"], row["topic"], row["payload"], attributes
             )
             message_id = self._redeliver(letter)
-            conn.execute(
-                update(dead_letters)
-                .where(dead_letters.c.id == row["id"])
-                .values(replayed_at=func.now())
-            )
+            self._mark_replayed(conn, row["id"])
         log.info(
             "bad message replayed",
             extra={"letter_id": letter_id, "consumer": letter.consumer, "message_id": message_id},
         )
         return message_id
-
-    def purge(self) -> int:
-        """Delete every recorded bad message; return how many were waiting."""
-        with self.uow.transaction() as conn:
-            waiting = conn.execute(
-                select(func.count()).where(_recorded(), dead_letters.c.replayed_at.is_(None))
-            ).scalar_one()
-            conn.execute(delete(dead_letters).where(_recorded()))
-        return waiting
 
     def _redeliver(self, letter: RecordedLetter) -> str:
         subscription = next((s for s in SUBSCRIPTIONS if s.function == letter.consumer), None)
@@ -205,18 +233,6 @@ class RecordedBadMessages:
                 f"{letter.consumer} answered {response.status_code}; the letter is kept"
             )
         return event_id
-
-    @staticmethod
-    def _row(conn, letter_id: str, lock: bool = False):
-        try:
-            key = int(letter_id)
-        except ValueError:
-            raise KeyError(letter_id) from None
-        query = select(dead_letters).where(dead_letters.c.id == key, _recorded())
-        row = conn.execute(query.with_for_update() if lock else query).mappings().first()
-        if row is None:
-            raise KeyError(letter_id)
-        return row
 
 
 def _recorded():
