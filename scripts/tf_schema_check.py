@@ -256,7 +256,7 @@ def load_schema(cache: Path, fetch: bool = True) -> tuple[dict, str]:
             if index.get("tarball_sha256") == TARBALL_SHA256:
                 return index, f"cached index {index_path}"
         except (OSError, ValueError):
-            pass
+            pass  # an unreadable or stale index is rebuilt from the tarball below
     origin = f"cached {tarball}"
     data = tarball.read_bytes() if tarball.is_file() else None
     if data is None or hashlib.sha256(data).hexdigest() != TARBALL_SHA256:

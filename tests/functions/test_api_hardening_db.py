@@ -71,10 +71,9 @@ class Relay:
     @staticmethod
     def _pipe(source: socket.socket, sink: socket.socket) -> None:
         try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
+            with suppress(OSError):  # the relay was stopped: the pipe ends
+                while data := source.recv(65536):
+                    sink.sendall(data)
         finally:
             for sock in (source, sink):
                 with suppress(OSError):

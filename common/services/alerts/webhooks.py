@@ -157,11 +157,11 @@ class _PinnedConnection:
 
 
 class _PinnedHTTPConnection(_PinnedConnection, HTTPConnection):
-    pass
+    """Plain http (local mode, loopback only) to the checked addresses."""
 
 
 class _PinnedHTTPSConnection(_PinnedConnection, HTTPSConnection):
-    pass
+    """https to the checked addresses; SNI and the certificate check use the name."""
 
 
 class _PinnedHTTPPool(HTTPConnectionPool):
