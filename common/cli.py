@@ -13,9 +13,7 @@ from common.commands import (
     admin,
     api_tools,
     backtest,
-    bench_api,
-    bench_ingest,
-    bench_signals,
+    bench,
     dlq,
     ingest,
     local,
@@ -27,20 +25,18 @@ from common.commands import (
 from common.commands.output import EXIT_BAD_INPUT, EXIT_FAILURE, EXIT_OK, BadInput
 from common.db.embedded import EmbeddedUnavailable
 
-# Registration order is the order of `upstream --help` and of the shared `bench` group.
+# Registration order is the order of `upstream --help`.
 COMMAND_GROUPS = (
     local,
     ingest,
     admin,
     mappings,
     dlq,
-    bench_ingest,
+    bench,
     ops,
     signals,
     rollups,
-    bench_signals,
     api_tools,
-    bench_api,
     backtest,
 )
 

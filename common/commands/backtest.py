@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 import sys
 
-from common.commands.machine import machine_info
 from common.commands.output import BadInput, emit
 from common.commands.runtime import ready, table
 from common.devtools.backtest import BacktestOptions, run_backtest
 from common.devtools.backtest.report import render, targets
+from common.devtools.machine import machine_info
 
 
 def register(sub) -> None:

@@ -14,11 +14,11 @@ from common.commands.output import emit
 from common.commands.runtime import ready, table
 from common.commands.signals import render as render_signals
 from common.commands.signals import signal_document
+from common.devtools.synth import SynthOptions, write_claims_csv
 from common.services.alerts.listing import list_alerts
 from common.services.customers import CustomerError, create_customer, get_customer
 from common.services.reports import write_weekly_report
 from common.services.signals.store import list_signals
-from common.synth import SynthOptions, write_claims_csv
 
 DEMO_SLUG = "demo"
 

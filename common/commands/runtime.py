@@ -31,11 +31,3 @@ def _cell(value) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
     return str(value)
-
-
-def bench_parsers(sub):
-    """The `bench` subparser group, created once and shared by benchmark modules."""
-    if "bench" not in sub.choices:
-        parser = sub.add_parser("bench", help="benchmarks")
-        parser.set_defaults(bench_sub=parser.add_subparsers(dest="bench", required=True))
-    return sub.choices["bench"].get_default("bench_sub")

@@ -11,7 +11,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from common.synth import SynthOptions, write_claims_csv
+from common.devtools.synth import SynthOptions, write_claims_csv
 
 UPSTREAM = [sys.executable, "-m", "common.cli"]
 

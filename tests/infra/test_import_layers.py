@@ -197,3 +197,53 @@ def test_only_config_and_bootstrap_ask_which_backend_runs():
             if isinstance(node, ast.Attribute) and node.attr == "is_local"
         ]
     assert readers == []
+
+
+# The product (what the functions deploy) never reaches the tooling (DESIGN §2: devtools is
+# demo data, benchmarks and machine facts, wrapped by the `upstream demo|bench|backtest`
+# commands); the tooling sits above the services and below the commands.
+PRODUCT = (
+    "common.domain",
+    "common.services",
+    "common.db",
+    "common.bus",
+    "common.storage",
+    "common.web",
+    "common.bootstrap",
+    "common.config",
+    "common.topology",
+    "common.triggers",
+    "common.logs",
+    "functions",
+)
+TOOLING = ("common.devtools",)
+
+
+def test_the_product_never_imports_the_tooling():
+    assert any(_within(m, TOOLING) for m in GRAPH), "common/devtools was not found"
+    found = [
+        f"{module} imports {target}"
+        for module, targets in sorted(GRAPH.items())
+        if _within(module, PRODUCT)
+        for target in sorted(targets)
+        if _within(target, TOOLING)
+    ]
+    assert not found, "product code imports the tooling:\n" + "\n".join(found)
+
+
+def test_the_tooling_never_imports_the_commands():
+    found = [
+        f"{module} imports {target}"
+        for module, targets in sorted(GRAPH.items())
+        if _within(module, TOOLING)
+        for target in sorted(targets)
+        if _within(target, ("common.commands", "common.cli"))
+    ]
+    assert not found, "common/devtools imports a command:\n" + "\n".join(found)
+
+
+def test_no_tooling_is_left_among_the_commands():
+    # Benchmarks, synthetic data and machine facts moved to common/devtools (issue 13 item 2).
+    left = [m for m in GRAPH if m in {"common.synth", "common.commands.machine"}]
+    left += [m for m in GRAPH if m.startswith("common.commands.bench_")]
+    assert left == []

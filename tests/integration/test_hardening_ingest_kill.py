@@ -11,8 +11,8 @@ import time
 import pytest
 from sqlalchemy import text
 
+from common.devtools.synth import SynthOptions, write_claims_csv
 from common.services.customers import create_customer
-from common.synth import SynthOptions, write_claims_csv
 from tests.ingest_helpers import ROOT, count, drop_and_fire, ingest_client, latest_upload
 
 ROWS = 60_000

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from common.bootstrap import Container
 from common.commands import ingest as ingest_command
 from common.commands.ingest import ingest_file, ingest_object, put_file
+from common.devtools.synth import SynthOptions, write_claims_csv
 from common.services.customers import create_customer
-from common.synth import SynthOptions, write_claims_csv
 
 
 @pytest.fixture

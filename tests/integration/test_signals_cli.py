@@ -1,4 +1,4 @@
-"""`upstream signals`, `upstream bench signals|ingest` (in-process, on the test database)."""
+"""`upstream signals`, `upstream bench signals|ingest|api` (in-process, on the test database)."""
 
 import json
 from datetime import timedelta
@@ -92,3 +92,13 @@ def test_bench_ingest_small_reports_the_copy_floor_and_the_ratio(app, capsys):
     assert result["ratio_to_copy"] > 0 and result["target_ratio"] == 8.0
     assert result["machine"]["cpu_count"] >= 1 and result["peak_rss_mb"] > 0
     assert result["baseline_executemany_rows_per_second"] > 0
+
+
+def test_bench_api_small_serves_every_endpoint_without_errors(app, capsys):
+    argv = ["bench", "api", "--rows", "2000", "--seconds", "0.3", "--clients", "1", "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["rows"] == 2000 and result["clients"] == 1
+    assert all(r["requests"] > 0 and r["errors"] == 0 for r in result["endpoints"].values())
+    assert set(result["first_request_ms"]) == set(result["endpoints"])
+    assert result["machine"]["cpu_count"] >= 1

@@ -1,5 +1,5 @@
-"""`upstream bench ingest [--rows N] [--json]`: end-to-end ingest against a raw-COPY floor
-(and the seed's row-by-row executemany baseline).
+"""Bench ingest: end-to-end ingest against a raw-COPY floor (and the seed's row-by-row
+executemany baseline); `upstream bench ingest` prints it.
 
 The machine's speed drifts 2-3x from day to day, so the target is a ratio: the wall time of
 `Ingestor.ingest` over the median of three raw `COPY`s of the same file into a bare table (its
@@ -18,15 +18,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from common.commands.machine import machine_info
-from common.commands.output import emit
-from common.commands.runtime import bench_parsers, ready
 from common.db.uow import set_tenant
+from common.devtools.machine import machine_info
+from common.devtools.synth import SynthOptions, claim_rows, write_claims_csv
 from common.domain.columns import map_header
 from common.domain.values import cpt_group, normalise_outcome
 from common.services.customers import create_customer
 from common.services.ingest import ObjectEvent
-from common.synth import SynthOptions, claim_rows, write_claims_csv
 
 BASELINE_ROWS = 20_000
 BASELINE_COLUMNS = (
@@ -44,23 +42,13 @@ TARGET_RATIO = 8.0
 TARGET_RSS_MB = 300
 
 
-def register(sub) -> None:
-    """Add `bench ingest` (the bench group is shared with other benchmarks)."""
-    bench = bench_parsers(sub)
-    p = bench.add_parser("ingest", help="ingest N synthetic rows end to end vs a raw COPY")
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run)
-
-
-def run(args) -> int:
-    """Generate a file, time the raw-COPY floor and the ingest, print both and their ratio."""
-    app = ready()
+def bench_ingest(app, rows: int) -> dict:
+    """Generate `rows` synthetic rows, time the raw-COPY floor and the ingest; the result."""
     slug = "bench-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")[:20]
     customer = create_customer(app.uow, slug)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.csv"
-        rows = write_claims_csv(path, SynthOptions(rows=args.rows, days=365, bad_rows=False))
+        rows = write_claims_csv(path, SynthOptions(rows=rows, days=365, bad_rows=False))
         print(f"generated {rows} rows ({path.stat().st_size / 2**20:.0f} MiB)", file=sys.stderr)
         copies = [_raw_copy_seconds(app.engine, path) for _ in range(COPY_RUNS)]
         with open(path, "rb") as source:
@@ -73,7 +61,7 @@ def run(args) -> int:
     baseline = _baseline_rows_per_second(app, customer.id, report["upload_id"])
     rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     ratio = wall / floor
-    result = {
+    return {
         "rows": rows,
         "status": report["status"],
         "rows_accepted": report["rows_accepted"],
@@ -90,8 +78,6 @@ def run(args) -> int:
         "met": ratio <= TARGET_RATIO and rss <= TARGET_RSS_MB,
         "machine": machine_info(app.engine),
     }
-    emit(args, result, "\n".join(f"{k}: {v}" for k, v in result.items()))
-    return 0
 
 
 def _floor_columns(header: list[str]) -> str:

@@ -1,6 +1,6 @@
-"""`upstream bench signals [--rows N] [--repeat K] [--reuse] [--json]`.
+"""Bench signals (`upstream bench signals`): the products' time on N claims.
 
-A tenant with N synthetic claims over 12 months (common/synth.py, loaded by the ingest
+A tenant with N synthetic claims over 12 months (common/devtools/synth.py, loaded by the ingest
 path), then all three products for one as_of, timed; and the same aggregates computed the way
 the seed system did it — the windows' rows loaded into Python and counted in loops — timed in
 the same run, as a ratio.
@@ -18,51 +18,36 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from common.commands.bench_seed_style import seed_style_aggregates
-from common.commands.machine import machine_info
-from common.commands.output import emit
-from common.commands.runtime import bench_parsers, ready
 from common.db.engine import build_engine
 from common.db.schema import claims
+from common.devtools.bench.seed_style import seed_style_aggregates
+from common.devtools.machine import machine_info
+from common.devtools.synth import SynthOptions, write_claims_csv
 from common.domain.thresholds import DEFAULT_THRESHOLDS
 from common.services.customers import CustomerError, create_customer, get_customer
 from common.services.ingest import ObjectEvent
 from common.services.signals import PRODUCTS, detector
 from common.services.signals.store import save_signals
-from common.synth import SynthOptions, write_claims_csv
 
 TARGET_SECONDS = 1.5
 
 
-def register(sub) -> None:
-    """Add `bench signals` to the shared bench group."""
-    p = bench_parsers(sub).add_parser("signals", help="time the three products on N claims")
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--repeat", type=int, default=3, help="timed runs (median reported)")
-    p.add_argument("--reuse", action="store_true", help="reuse a bench tenant of that size")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run)
-
-
-def run(args) -> None:
-    """Load (or reuse) the tenant, time the products and the seed-style loops, print both."""
-    app = ready()
-    customer, load_seconds = bench_tenant(app, args.rows, args.reuse)
+def bench_signals(app, rows: int, repeat: int = 3, reuse: bool = False) -> dict:
+    """Load (or reuse) the tenant, time the products and the seed-style loops; the result."""
+    customer, load_seconds = bench_tenant(app, rows, reuse)
     with app.uow.transaction(customer.id) as conn:
         newest = conn.execute(select(func.max(claims.c.decided_date))).scalar_one()
         count = conn.execute(select(func.count()).select_from(claims)).scalar_one()
     as_of = newest + timedelta(days=1)
-    repeat = range(max(1, args.repeat))
+    runs = range(max(1, repeat))
     # Right after an upload the new rows are not yet in the visibility map: index-only scans
     # still visit the heap for them. Autovacuum sets it soon after an insert-heavy load.
-    fresh = (
-        None if load_seconds is None else [time_products(app, customer.id, as_of) for _ in repeat]
-    )
+    fresh = None if load_seconds is None else [time_products(app, customer.id, as_of) for _ in runs]
     visible = _vacuum(app)
-    settled = [time_products(app, customer.id, as_of) for _ in repeat]
+    settled = [time_products(app, customer.id, as_of) for _ in runs]
     seed_seconds, seed_rows = _time_seed_style(app, customer.id, as_of)
     summary = _summary(settled)
-    result = {
+    return {
         "rows": count,
         "as_of": as_of.isoformat(),
         "load_seconds": load_seconds,
@@ -79,7 +64,6 @@ def run(args) -> None:
         "speedup_vs_seed_style": round(seed_seconds / summary["total_seconds"], 2),
         "machine": machine_info(app.engine),
     }
-    emit(args, result, "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
 def _summary(runs: list[dict]) -> dict:

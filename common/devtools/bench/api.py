@@ -1,6 +1,6 @@
-"""`upstream bench api [--rows N] [--seconds S] [--clients C] [--reuse] [--json]`.
+"""Bench api (`upstream bench api`): latency of the HTTP API on N claims.
 
-A tenant with N synthetic claims (common/synth.py, COPYed by `bench signals`' loader) and the
+A tenant with N synthetic claims (common/devtools/synth.py, loaded by `bench signals`' loader) and
 signals the three products find in them; the real api WSGI app served by Werkzeug on
 127.0.0.1 in a background thread; C client processes (keep-alive HTTP) hammer each endpoint
 for S seconds. Reports p50/p95/p99 latency and requests/s per endpoint, plus the machine.
@@ -19,54 +19,39 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from common.commands.machine import machine_info
-from common.commands.output import emit
-from common.commands.runtime import bench_parsers, ready
+from common.devtools.bench.signals import bench_tenant, time_products
+from common.devtools.machine import machine_info
 
 ENDPOINTS = ("/v1/dashboard", "/v1/payers/summary", "/v1/signals/driftwatch", "/v1/claims?limit=50")
 TARGET_P95_MS = 50.0
 
 
-def register(sub) -> None:
-    """Add `bench api` to the shared bench group."""
-    p = bench_parsers(sub).add_parser("api", help="latency of the HTTP API on N claims")
-    p.add_argument("--rows", type=int, default=1_000_000)
-    p.add_argument("--seconds", type=float, default=20.0, help="load per endpoint")
-    p.add_argument("--clients", type=int, default=4, help="concurrent client processes")
-    p.add_argument("--reuse", action="store_true", help="reuse a bench tenant of that size")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=run)
-
-
-def run(args) -> None:
-    """Load, serve, measure, print."""
-    app = ready()
-    customer, load_seconds, signal_count = _tenant_with_signals(app, args.rows, args.reuse)
+def bench_api(app, rows: int, seconds: float = 20.0, clients: int = 4, reuse: bool = False) -> dict:
+    """Load, serve, hammer each endpoint from `clients` processes for `seconds`; the result."""
+    customer, load_seconds, signal_count = _tenant_with_signals(app, rows, reuse)
     token = _viewer_token(app, customer)
     server, port = _serve(app)
     try:
         warm = {path: _first_request_ms(port, path, token) for path in ENDPOINTS}
-        results = {path: _load(port, path, token, args.clients, args.seconds) for path in ENDPOINTS}
+        results = {path: _load(port, path, token, clients, seconds) for path in ENDPOINTS}
     finally:
         server.shutdown()
-    result = {
-        "rows": args.rows,
+    return {
+        "rows": rows,
         "signals": signal_count,
         "load_seconds": load_seconds,
-        "clients": args.clients,
-        "seconds_per_endpoint": args.seconds,
+        "clients": clients,
+        "seconds_per_endpoint": seconds,
         "first_request_ms": warm,
         "endpoints": results,
         "target_p95_ms": TARGET_P95_MS,
         "within_target": all(r["p95_ms"] <= TARGET_P95_MS for r in results.values()),
         "machine": machine_info(app.engine),
     }
-    emit(args, result, _human(result))
 
 
 def _tenant_with_signals(app, rows: int, reuse: bool):
     """The claims tenant (shared loader of `bench signals`) and its products' signals."""
-    from common.commands.bench_signals import bench_tenant, time_products
     from common.db.schema import claims, signals
 
     customer, load_seconds = bench_tenant(app, rows, reuse)
@@ -157,7 +142,8 @@ def _client(port: int, path: str, token: str, seconds: float) -> dict:
     return {"latencies": latencies, "errors": errors}
 
 
-def _human(result: dict) -> str:
+def render(result: dict) -> str:
+    """The human rendering: one line per endpoint."""
     lines = [
         f"{result['rows']} claims, {result['signals']} signals, {result['clients']} clients, "
         f"{result['seconds_per_endpoint']} s per endpoint (target p95 <= {TARGET_P95_MS} ms)"
