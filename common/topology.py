@@ -47,7 +47,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
 
 # Functions triggered by something other than Pub/Sub.
 STORAGE_TRIGGERED = ("ingest_claims",)  # OBJECT_FINALIZED on the inbox bucket
-HTTP_FUNCTIONS = ("api",)
+HTTP_FUNCTIONS = ("api", "portal")  # portal: the browser pages (issue 15)
 
 FUNCTIONS: tuple[str, ...] = (
     STORAGE_TRIGGERED + tuple(s.function for s in SUBSCRIPTIONS) + HTTP_FUNCTIONS

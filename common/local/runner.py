@@ -23,10 +23,15 @@ from common.web.responses import SECURITY_HEADERS, dumps
 log = logging.getLogger(__name__)
 
 
+# Functions served under another path than their name: the portal is where people go.
+MOUNTS = {"portal": "/app"}
+
+
 def wsgi_app(app: Container):
-    """`/<function>/` for every function; the api (when present) also answers at `/`."""
+    """`/<function>/` for every function (the portal at `/app/`); the api (when present) also
+    answers at `/`."""
     names = app.function_apps.names()
-    mounts = {f"/{name}": app.function_apps.app(name) for name in names}
+    mounts = {MOUNTS.get(name, f"/{name}"): app.function_apps.app(name) for name in names}
     root = app.function_apps.app("api") if "api" in names else Response("not found", 404)
     return DispatcherMiddleware(root, mounts)
 
@@ -116,7 +121,7 @@ class RouteLabels:
     def __init__(self, app: Container) -> None:
         from common.web.routes import route_table
 
-        self.functions = set(app.function_apps.names())
+        self.functions = {MOUNTS.get(n, f"/{n}").strip("/") for n in app.function_apps.names()}
         self.patterns = [(route.pattern(), route.path) for route in route_table()]
 
     def __call__(self, target: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import BinaryIO
 
-from common.storage.port import BlobInfo
+from common.storage.port import BlobInfo, UploadForm
 
 
 class GcsStore:
@@ -73,3 +73,28 @@ class GcsStore:
 
         with contextlib.suppress(NotFound):
             self.bucket.blob(name).delete()
+
+    def upload_form(
+        self, name: str, redirect_url: str, max_bytes: int, expires_seconds: int
+    ) -> UploadForm | None:
+        """A V4 signed POST policy for `name` (size-capped), signed through the IAM
+        signBlob API with the runtime service account: Cloud Run credentials hold no private
+        key, and the file never passes through the function (whose requests are capped)."""
+        from datetime import timedelta
+
+        from google.auth.transport.requests import Request
+
+        client = self.bucket.client
+        credentials = client._credentials
+        if not credentials.valid:
+            credentials.refresh(Request())
+        policy = client.generate_signed_post_policy_v4(
+            self.bucket_name,
+            name,
+            expiration=timedelta(seconds=expires_seconds),
+            conditions=[["content-length-range", 1, max_bytes]],
+            fields={"success_action_redirect": redirect_url},
+            service_account_email=getattr(credentials, "service_account_email", None),
+            access_token=credentials.token,
+        )
+        return UploadForm(policy["url"], dict(policy["fields"]))

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from common.storage.port import BlobInfo
+from common.storage.port import BlobInfo, UploadForm
 
 
 class LocalFolderStore:
@@ -66,3 +66,10 @@ class LocalFolderStore:
     def delete(self, name: str) -> None:
         """Remove the file if present."""
         self._path(name).unlink(missing_ok=True)
+
+    def upload_form(
+        self, name: str, redirect_url: str, max_bytes: int, expires_seconds: int
+    ) -> UploadForm | None:
+        """None: a browser cannot reach a folder, so the portal receives the file and writes
+        it here."""
+        return None

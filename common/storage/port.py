@@ -15,6 +15,15 @@ class BlobInfo:
     generation: str
 
 
+@dataclass(frozen=True)
+class UploadForm:
+    """An HTML form target that sends a file straight to the bucket: the form's action URL and
+    the hidden fields (a signed policy) that must travel with the file."""
+
+    url: str
+    fields: dict[str, str]
+
+
 class BlobStore(Protocol):
     """A bucket: streamed reads and writes of named objects."""
 
@@ -40,4 +49,11 @@ class BlobStore(Protocol):
 
     def delete(self, name: str) -> None:
         """Remove an object (no error when missing)."""
+        ...
+
+    def upload_form(
+        self, name: str, redirect_url: str, max_bytes: int, expires_seconds: int
+    ) -> UploadForm | None:
+        """A signed form a browser can post `name` to directly (then redirected to
+        `redirect_url`), or None when files reach this store through the application."""
         ...

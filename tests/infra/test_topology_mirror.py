@@ -52,7 +52,7 @@ def test_trigger_kinds_match_the_code():
 
 def test_only_http_functions_are_public():
     public = {name for name, f in TOPOLOGY["functions"].items() if f["public"] is True}
-    assert public == set(topology.HTTP_FUNCTIONS) == {"api"}
+    assert public == set(topology.HTTP_FUNCTIONS) == {"api", "portal"}
 
 
 def test_published_topics_exist():

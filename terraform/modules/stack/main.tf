@@ -36,6 +36,7 @@ locals {
     alert_dispatch     = { cpu = "1", memory = "512Mi", min_instances = 0, max_instances = 5, concurrency = 8, timeout_seconds = 300 }
     recompute_fanout   = { cpu = "1", memory = "512Mi", min_instances = 0, max_instances = 2, concurrency = 1, timeout_seconds = 300 }
     api                = { cpu = "1", memory = "1Gi", min_instances = 0, max_instances = 10, concurrency = 40, timeout_seconds = 60 }
+    portal             = { cpu = "1", memory = "1Gi", min_instances = 0, max_instances = 5, concurrency = 40, timeout_seconds = 60 }
   }
   fallback_size = { cpu = "1", memory = "512Mi", min_instances = 0, max_instances = 5, concurrency = 4, timeout_seconds = 300 }
   sizing = {
@@ -48,6 +49,11 @@ locals {
   # Least privilege: what each function may read or write besides its database login.
   secret_env = {
     api = {
+      JWT_KEYS              = local.secrets["jwt-keys"]
+      SECRET_ENCRYPTION_KEY = local.secrets["secret-encryption-key"]
+    }
+    # Same sessions as the api (JWT_KEYS); creates webhook endpoints (encrypts their secrets).
+    portal = {
       JWT_KEYS              = local.secrets["jwt-keys"]
       SECRET_ENCRYPTION_KEY = local.secrets["secret-encryption-key"]
     }
@@ -65,6 +71,12 @@ locals {
     ingest_claims = [{ bucket = module.storage.inbox_bucket, role = "roles/storage.objectUser" }]
     # Serves generated reports.
     api = [{ bucket = module.storage.reports_bucket, role = "roles/storage.objectViewer" }]
+    # Signs upload forms for the inbox (the browser posts the file straight to the bucket:
+    # creating objects is all it may do there) and serves report downloads.
+    portal = [
+      { bucket = module.storage.inbox_bucket, role = "roles/storage.objectCreator" },
+      { bucket = module.storage.reports_bucket, role = "roles/storage.objectViewer" },
+    ]
   }
 }
 
@@ -153,6 +165,14 @@ module "service" {
   timeout_seconds        = local.sizing[each.key].timeout_seconds
   deletion_protection    = var.service_deletion_protection
   labels                 = local.labels
+}
+
+# The portal signs its upload forms through the IAM signBlob API as its own service account
+# (Cloud Run credentials hold no private key): it may sign as itself and as nothing else.
+resource "google_service_account_iam_member" "portal_signs_upload_forms" {
+  service_account_id = "projects/${var.project_id}/serviceAccounts/${module.service["portal"].service_account_email}"
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:${module.service["portal"].service_account_email}"
 }
 
 module "messaging" {

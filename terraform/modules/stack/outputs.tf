@@ -87,3 +87,8 @@ output "dead_letter_subscriptions" {
   description = "Dead-letter pull subscriptions (what `upstream dlq` reads)."
   value       = keys(module.messaging.dead_letter_subscriptions)
 }
+
+output "portal_url" {
+  description = "Public URL of the web portal."
+  value       = module.service["portal"].uri
+}

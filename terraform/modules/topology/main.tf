@@ -56,5 +56,11 @@ locals {
       public    = true
       publishes = ["recompute-requested"] # POST /v1/recompute, through the outbox
     }
+    # Browser pages on the api's services (cookie session, CSRF, CSP): its own login checks.
+    portal = {
+      trigger   = "http"
+      public    = true
+      publishes = []
+    }
   }
 }

@@ -1,0 +1,115 @@
+"""Line charts as inline SVG, drawn on the server (no script, no chart library).
+
+The value axis is scaled with the weekly report's `trends.y_limits` (the data's range, padded,
+kept within a floor and ceiling), so a chart here and in the PDF frame the same points. Colours
+come from the stylesheet (classes s0…s5, each also dashed differently so that colour is not the
+only cue); every point carries a <title> for screen readers and hover, and the template shows
+the same numbers as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from markupsafe import Markup, escape
+
+from common.services.reports.trends import y_limits
+
+WIDTH, HEIGHT = 720, 260
+LEFT, RIGHT, TOP, BOTTOM = 60, 16, 14, 44
+SERIES_STYLES = 6
+Y_TICKS = 5
+X_TICKS = 6
+
+
+@dataclass
+class Chart:
+    """A drawn chart: the SVG, its legend and the points as table rows."""
+
+    svg: Markup
+    legend: list[tuple[str, int]] = field(default_factory=list)  # (series, style index)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (series, x, y)
+
+
+def _ticks(lo: float, hi: float, count: int) -> list[float]:
+    step = (hi - lo) / (count - 1)
+    return [lo + i * step for i in range(count)]
+
+
+def _x_ticks(days: list[date], count: int) -> list[date]:
+    if len(days) <= count:
+        return days
+    step = (len(days) - 1) / (count - 1)
+    return [days[round(i * step)] for i in range(count)]
+
+
+def line_chart(
+    series: dict[str, list[tuple[date, float]]],
+    *,
+    title: str,
+    y_label: str,
+    y_format: Callable[[float], str],
+    floor: float | None = 0.0,
+    ceiling: float | None = None,
+    min_span: float = 1.0,
+    x_label: str = "week starting (Monday)",
+) -> Chart | None:
+    """One line per series over dates; None when there is no point to draw."""
+    drawn = {name: sorted(points) for name, points in series.items() if points}
+    values = [y for points in drawn.values() for _, y in points]
+    limits = y_limits(values, floor=floor, ceiling=ceiling, min_span=min_span)
+    if limits is None:
+        return None
+    lo, hi = limits
+    days = sorted({x for points in drawn.values() for x, _ in points})
+    first, last = days[0].toordinal(), days[-1].toordinal()
+    if first == last:  # one week: centre it
+        first, last = first - 7, last + 7
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def sx(day: date) -> float:
+        return LEFT + (day.toordinal() - first) / (last - first) * plot_w
+
+    def sy(value: float) -> float:
+        return TOP + (hi - value) / (hi - lo) * plot_h
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{escape(title)}" preserveAspectRatio="xMidYMid meet">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for tick in _ticks(lo, hi, Y_TICKS):
+        y = sy(tick)
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
+                     f'y2="{y:.1f}"/>')  # fmt: skip
+        parts.append(f'<text class="tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
+                     f"{escape(y_format(tick))}</text>")  # fmt: skip
+    base = HEIGHT - BOTTOM
+    for day in _x_ticks(days, X_TICKS):
+        x = sx(day)
+        parts.append(f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{base}" y2="{base + 4}"/>')
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{base + 17}" text-anchor="middle">'
+                     f"{day:%b %-d}</text>")  # fmt: skip
+    parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>')
+    parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{base}"/>')
+    parts.append(f'<text class="label" x="{LEFT + plot_w / 2:.0f}" y="{HEIGHT - 6}" '
+                 f'text-anchor="middle">{escape(x_label)}</text>')  # fmt: skip
+    parts.append(f'<text class="label" transform="translate(14 {TOP + plot_h / 2:.0f}) '
+                 f'rotate(-90)" text-anchor="middle">{escape(y_label)}</text>')  # fmt: skip
+    chart = Chart(Markup(""))
+    for index, (name, points) in enumerate(drawn.items()):
+        style = index % SERIES_STYLES
+        chart.legend.append((name, style))
+        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
+        parts.append(f'<polyline class="line s{style}" points="{coords}"/>')
+        for x, y in points:
+            label = f"{name}, week of {x.isoformat()}: {y_format(y)}"
+            chart.rows.append((name, x.isoformat(), y_format(y)))
+            parts.append(f'<circle class="dot s{style}" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3">'
+                         f"<title>{escape(label)}</title></circle>")  # fmt: skip
+    parts.append("</svg>")
+    # Every interpolated text above went through escape(); numbers are formatted floats.
+    chart.svg = Markup("".join(parts))  # noqa: S704  # nosec B704
+    return chart
