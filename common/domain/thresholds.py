@@ -25,6 +25,11 @@ class SignalThresholds:
     # Proportion tests use the z-test only where every expected cell count reaches this;
     # below it Fisher's exact test (the z-test's tail is far too thin at small counts).
     test_min_expected: float = 5.0
+    # Decision and payment days are shared by a claim's lines: Mann–Whitney's and Welch's
+    # variances × the design effect Σm²/Σm, measured per cell and payer on the tenant's
+    # latest lines (a bounded read); a cell or payer with fewer sampled lines uses the wider one
+    design_sample_lines: int = 20_000
+    design_min_lines: int = 30
 
     # DriftWatch (SPEC 3.1): windows on decided_date, PAID + DENIED.
     drift_baseline_days: int = 90  # (seed) the 90 days before the current window
@@ -54,11 +59,19 @@ class SignalThresholds:
     denial_new_reason_critical_dollars: float = 20_000.0
     denial_rate_min_relative: float = 0.5  # (seed) reason rate up ≥ 50 % relative …
     denial_rate_min_points: float = 0.02  # (seed) … and ≥ 2 points
-    denial_max_p: float = 0.01  # (seed) two-proportion z-test, after Benjamini–Hochberg
+    denial_max_p: float = 0.01  # (seed) after Benjamini–Hochberg
+    # reason_rate_spike: exact one-sided test of the reason's denials per claim (conditional
+    # binomial), BH over every known reason of every eligible payer, and ≥ 5 recent denials
+    # (the z-test's thin tail fired on 2.3 % → 6.0 % of a payer's claims by chance)
+    denial_spike_min_denials: int = 5
     denial_dollars_min_relative: float = 0.5  # (seed) per-day denied dollars up ≥ 50 % …
     denial_dollars_min_per_day: float = 1000.0  # (seed) … and up ≥ $1,000 per day
-    # the dollar spike must also be significant against the payer's own daily dollars
-    denial_dollars_lookback_days: int = 91
+    # … on ≥ 5 denied lines, and significant against the payer's own history: the recent
+    # 7-day sum against the 13 seven-day sums of the 91 days before it, as a t prediction
+    # interval on log(1 + dollars) (dollars are skewed; the seed-era normal test on daily
+    # dollars raised 3 false critical spikes in 240 untouched payer-weeks)
+    denial_dollars_min_denials: int = 5
+    denial_dollars_lookback_days: int = 91  # whole 7-day periods: 13
     denial_dollars_high: float = 50_000.0  # (seed) a report/dashboard level, not a signal
     denial_confidence_claims: int = 120
     new_reason_episode_days: int = 28
@@ -84,9 +97,13 @@ class SignalThresholds:
     delay_aging_severity_points: float = 0.20
     delay_confidence_volume_weight: float = 0.7  # (seed)
     delay_completeness_full: float = 0.8  # (seed)
+    # payment_timing_trend: weekly mean days over 6 weeks, least-squares slope with its
+    # one-sided t-test (4 degrees of freedom) at p < delay_max_p after BH over the payers with
+    # ≥ 10 claims every week, and a fitted rise ≥ delay_min_low_delta over the span. (The
+    # seed's "streak of 2 rises or a total rise of 7 days" with a Welch test between the
+    # streak's first and last week picked the extremes of a noisy series: 5.2 false trends
+    # per 100 untouched payer-weeks in the backtest.)
     trend_weeks: int = 6  # (seed: 4; 6 makes critical reachable)
-    trend_min_streak: int = 2  # (seed) week-over-week increases ending at the newest week
-    trend_min_total_rise: float = 7.0  # (seed) days from the first week to the newest
     trend_min_claims_per_week: int = 10
 
     def episode_days(self, product: str, kind: str) -> int:

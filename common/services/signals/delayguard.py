@@ -6,7 +6,9 @@ instead, and `details.date_basis` says which. Windows: current [as_of − 14 d, 
 60 days before it; trend over the 6 weeks before as_of; `payment_aging` (its own module) sees a
 slowdown before the late payments land. Slowdowns only. Besides the seed's
 Δ and confidence rules, a Welch t-test (BH-adjusted over the payers tested) must give p < 0.01
-so that a 10-claim payer's noise does not page anyone.
+so that a 10-claim payer's noise does not page anyone; the trend is the least-squares slope of
+the weekly means with its t-test (the seed's streak rule compared the lowest and highest of
+six noisy weeks, and fired on noise every few payer-months).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from common.domain import stats
 from common.domain.signal_model import Signal
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
+from common.services.signals.clustering import design_effects, effect_for
 from common.services.signals.payment_aging import aging_signals
 from common.services.signals.text import day_before, money
 
@@ -46,6 +49,7 @@ class PayerDelays:
     by_payment: bool
     windows: dict[int, Bucket]
     weeks: dict[int, Bucket]
+    design_effect: float = 1.0  # Σm²/Σm: a claim's lines are paid on one day
 
 
 def payer_delays(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds):
@@ -63,6 +67,9 @@ def payer_delays(conn: Connection, customer_id: str, as_of: date, th: SignalThre
         )
         target = p.windows if r["kind"] == "window" else p.weeks
         target[r["bucket"]] = Bucket(r["n"], r["mean_days"], r["var_days"], float(r["dollars"]))
+    effects = design_effects(conn, customer_id, th) if payers else {}
+    for p in payers.values():
+        p.design_effect = effect_for(effects, p.payer)
     return list(payers.values())
 
 
@@ -89,7 +96,10 @@ class _Run:
             if {0, 1} <= p.windows.keys()
             and min(p.windows[0].n, p.windows[1].n) >= th.delay_min_claims
         ]
-        raw = [stats.welch_p(b.mean, b.var, b.n, c.mean, c.var, c.n) for _, b, c in tested]
+        raw = [
+            stats.welch_p(b.mean, b.var, b.n, c.mean, c.var, c.n, p.design_effect)
+            for p, b, c in tested
+        ]
         found = []
         for (p, base, cur), p_raw, q in zip(
             tested, raw, stats.benjamini_hochberg(raw), strict=True
@@ -109,47 +119,52 @@ class _Run:
         return found
 
     def trends(self, payers: list[PayerDelays]) -> list[Signal]:
-        """Weekly mean days rising over the trend span (see `_trend_start`; Welch, BH)."""
-        candidates = []
+        """Weekly mean days rising along a line over the trend span: the least-squares slope's
+        one-sided t-test (BH over every payer with enough claims each week), and a fitted rise
+        of at least the low-severity floor (2 days) from the first week to the newest."""
+        th = self.th
+        tested = []
         for p in payers:
-            series = [p.weeks.get(i) for i in range(self.th.trend_weeks)]
-            if any(b is None or b.n < self.th.trend_min_claims_per_week for b in series):
-                continue
-            start = _trend_start(series, self.th)
-            if start is not None:
-                first, last = series[start], series[-1]
-                raw = stats.welch_p(first.mean, first.var, first.n, last.mean, last.var, last.n)
-                candidates.append((p, series, start, raw))
-        adjusted = stats.benjamini_hochberg([c[3] for c in candidates])
+            series = [p.weeks.get(i) for i in range(th.trend_weeks)]
+            if all(b is not None and b.n >= th.trend_min_claims_per_week for b in series):
+                slope, p_raw = stats.linear_trend([b.mean for b in series])
+                tested.append((p, series, slope, p_raw))
+        adjusted = stats.benjamini_hochberg([t[3] for t in tested])
         return [
-            self._trend(p, series, start, (p_raw, q))
-            for (p, series, start, p_raw), q in zip(candidates, adjusted, strict=True)
-            if q < self.th.delay_max_p
+            self._trend(p, series, slope, (p_raw, q))
+            for (p, series, slope, p_raw), q in zip(tested, adjusted, strict=True)
+            if q < th.delay_max_p and slope * (len(series) - 1) >= th.delay_min_low_delta
         ]
 
-    def _trend(self, p: PayerDelays, series: list[Bucket], start: int, ps) -> Signal:
-        first, last = series[start], series[-1]
-        weeks = len(series) - start
-        delta = last.mean - first.mean
+    def _trend(self, p: PayerDelays, series: list[Bucket], slope: float, ps) -> Signal:
+        first, last = series[0], series[-1]
+        weeks = len(series)
+        # the fitted line's first and newest week: one noisy week does not make the size
+        centre = sum(b.mean for b in series) / weeks
+        start = centre - slope * (weeks - 1) / 2
+        end = start + slope * (weeks - 1)
         summary = (
-            f"{p.payer}'s days to payment rose week after week: {first.mean:.1f} → "
-            f"{last.mean:.1f} days over the {weeks} weeks to {day_before(self.fields['as_of'])}."
+            f"{p.payer}'s days to payment rose week after week: about {slope:.1f} days a week, "
+            f"{start:.1f} → {end:.1f} days over the {weeks} weeks to "
+            f"{day_before(self.fields['as_of'])}."
         )
-        first_week = self.windows["trend_start"] + timedelta(days=7 * start)
         spans = {
             "window_start": self.windows["trend_start"],
-            "baseline_start": first_week,
-            "baseline_end": first_week + timedelta(days=7),
+            "baseline_start": self.windows["trend_start"],
+            "baseline_end": self.windows["trend_start"] + timedelta(days=7),
         }
         details = {
             "weekly_mean_days": [round(b.mean, 2) for b in series],
             "weekly_claims": [b.n for b in series],
-            "rising_weeks": weeks,
+            "slope_days_per_week": round(slope, 3),
+            "test": "least-squares slope, one-sided t",
         }
-        dollars = last.dollars / 7 * delta
-        return self._signal(
-            "payment_timing_trend", p, (first, last), ps, dollars, summary, details, spans
+        fitted = (
+            Bucket(first.n, start, first.var, first.dollars),
+            Bucket(last.n, end, last.var, last.dollars),
         )
+        dollars = last.dollars / 7 * (end - start)
+        return self._signal("payment_timing_trend", p, fitted, ps, dollars, summary, details, spans)
 
     def _signal(self, kind, p: PayerDelays, buckets, ps, dollars, summary, extra=None, spans=None):
         th = self.th
@@ -167,6 +182,7 @@ class _Run:
         details = {
             "date_basis": "payment_date" if p.by_payment else "decided_date",
             "payment_date_completeness": round(p.completeness, 4),
+            "design_effect": round(p.design_effect, 3),
             "p_raw": p_raw,
             "unit": "days",
         } | (extra or {})
@@ -199,23 +215,3 @@ _LEVEL_RANGES = {"critical": (1.0, 1.0), "high": (0.75, 0.99), "medium": (0.5, 0
 def _level_severity(size: float, level: str) -> float:
     low, high = _LEVEL_RANGES.get(level, (0.0, 0.49))
     return min(max(size, low), high)
-
-
-def _trend_start(series: list[Bucket], th: SignalThresholds) -> int | None:
-    """Index of the week the rise is measured from, or None when there is no rising trend.
-
-    Two ways to qualify (seed): a streak of ≥ 2 week-over-week increases ending at the newest
-    week that rose at least the low-severity floor, or a total rise ≥ 7 days since the first
-    week. When both do, the larger rise is reported.
-    """
-    means = [b.mean for b in series]
-    streak = 0
-    while streak < len(means) - 1 and means[-1 - streak] > means[-2 - streak]:
-        streak += 1
-    starts = []
-    first = len(means) - 1 - streak
-    if streak >= th.trend_min_streak and means[-1] - means[first] >= th.delay_min_low_delta:
-        starts.append(first)
-    if means[-1] - means[0] >= th.trend_min_total_rise:
-        starts.append(0)
-    return min(starts, key=lambda i: means[i]) if starts else None

@@ -3,12 +3,14 @@
 Windows on decided_date, half-open: recent [as_of − 7 d, as_of) and the 28 days before it.
 Counts and dollars are compared per day, reasons as a rate over the payer's PAID + DENIED
 claims (and reported as a share of its denials). Every signal is tested, Benjamini–Hochberg
-adjusted over its family in the run: reason-rate spikes (two proportions), new reasons (a
-Poisson test against the payer's background rate of rare reasons over 180 days), dollar
-spikes (the recent 7-day sum against the payer's own daily dollars over 91 days). Severity of a
-spike is its relative rise, so the smallest rise that fires (+50 %) is medium; of a new reason,
-its count and dollars (10 a week is high). High denied dollars are a level, reported by the
-weekly report and the dashboard, not a change.
+adjusted over its family in the run (every unit tested, before any effect floor: selecting on
+the effect first would leave BH nothing to correct): reason-rate spikes (exact one-sided test
+of the reason's denials per claim against the baseline's), new reasons (a Poisson test against
+the payer's background rate of rare reasons over 180 days), dollar spikes (the recent 7-day
+sum against the payer's 13 weekly sums before it, a t prediction interval on log dollars).
+Severity of a spike is its relative rise, so the smallest rise that fires (+50 %) is medium;
+of a new reason, its count and dollars (10 a week is high). High denied dollars are a level,
+reported by the weekly report and the dashboard, not a change.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def counts(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
 class History:
     """The long lookbacks: daily denied dollars per payer, reasons seen, rare-reason denials."""
 
-    dollars: dict[str, tuple[float, float]] = field(default_factory=dict)  # (Σx, Σx²) per day
+    dollars: dict[str, list[float]] = field(default_factory=dict)  # per period, newest first
     reason_lookback: dict[tuple[str, str], int] = field(default_factory=dict)
     rare: dict[str, int] = field(default_factory=dict)
 
@@ -72,16 +74,19 @@ def history(conn: Connection, customer_id: str, as_of: date, th: SignalThreshold
     """One set-based query over the rollups (sql/denialscope_history.sql)."""
     windows = th.denial_windows(as_of)
     start = windows["current_start"]
+    periods = th.denial_dollars_lookback_days // th.denial_recent_days
     params = windows | {
         "customer_id": customer_id,
-        "dollar_start": start - timedelta(days=th.denial_dollars_lookback_days),
+        "period_days": th.denial_recent_days,
+        "dollar_start": start - timedelta(days=periods * th.denial_recent_days),
         "reason_start": start - timedelta(days=th.denial_new_reason_lookback_days),
         "rare_max": th.denial_rare_reason_max,
     }
     found = History()
     for r in conn.execute(sql("denialscope_history"), params).mappings():
         if r["kind"] == "dollars":
-            found.dollars[r["payer"]] = (r["daily_sum"] or 0.0, r["daily_sq"] or 0.0)
+            series = found.dollars.setdefault(r["payer"], [0.0] * periods)
+            series[int(r["n"])] = r["dollars"] or 0.0
         elif r["kind"] == "reason":
             found.reason_lookback[(r["payer"], r["reason"])] = int(r["n"])
         else:
@@ -114,14 +119,16 @@ class _Run:
         return payer.n_baseline >= floor and payer.n_current >= floor
 
     def reason_spikes(self, reasons: list[Counts]) -> list[Signal]:
-        """A known reason's rate over the payer's claims up ≥ 50 % and ≥ 2 points, p < 0.01."""
+        """A known reason's rate over the payer's claims up ≥ 50 % and ≥ 2 points on ≥ 5
+        recent denials, with the exact one-sided test at p < 0.01 after BH over every known
+        reason of every eligible payer."""
         th = self.th
         # A reason absent from the baseline is judged as new, not as a spike.
         tested = [r for r in reasons if r.denied_baseline and self.eligible(self.totals[r.payer])]
         raw = [
-            stats.proportion_test_p(
+            stats.binomial_rise_p(
                 r.denied_baseline, self.totals[r.payer].n_baseline, r.denied_current,
-                self.totals[r.payer].n_current, th.test_min_expected,
+                self.totals[r.payer].n_current,
             )
             for r in tested
         ]  # fmt: skip
@@ -133,6 +140,7 @@ class _Run:
             if (
                 relative < th.denial_rate_min_relative
                 or now - before < th.denial_rate_min_points
+                or r.denied_current < th.denial_spike_min_denials
                 or q >= th.denial_max_p
             ):
                 continue
@@ -194,29 +202,27 @@ class _Run:
         return max(by_count, by_dollars, 0.5)
 
     def dollar_spikes(self) -> list[Signal]:
-        """Per-day denied dollars up ≥ 50 % and ≥ $1,000/day, and significant against the
-        payer's own daily dollars over the lookback (BH over the payers tested)."""
+        """Per-day denied dollars up ≥ 50 % and ≥ $1,000/day on ≥ 5 denied lines, and the
+        recent 7-day sum above what the payer's 13 weekly sums before it predict (log dollars,
+        t prediction interval), p < 0.01 after BH over every eligible payer."""
         th = self.th
-        candidates = []
+        tested = []
         for payer in self.totals.values():
+            if self.eligible(payer):
+                weeks = self.past.dollars.get(payer.payer) or [0.0] * self._periods
+                tested.append((payer, stats.log_prediction_p(payer.dollars_current, weeks)))
+        adjusted = stats.benjamini_hochberg([t[1] for t in tested])
+        found = []
+        for (payer, p_raw), q in zip(tested, adjusted, strict=True):
             before = payer.dollars_baseline / th.denial_baseline_days
             now = payer.dollars_current / th.denial_recent_days
             relative = (now - before) / before if before > 0 else float("inf")
             if (
-                self.eligible(payer)
-                and relative >= th.denial_dollars_min_relative
-                and now - before >= th.denial_dollars_min_per_day
+                relative < th.denial_dollars_min_relative
+                or now - before < th.denial_dollars_min_per_day
+                or payer.denied_current < th.denial_dollars_min_denials
+                or q >= th.denial_max_p
             ):
-                daily_sum, daily_sq = self.past.dollars.get(payer.payer, (0.0, 0.0))
-                p_raw = stats.sum_exceeds_p(
-                    payer.dollars_current, th.denial_recent_days, daily_sum, daily_sq,
-                    th.denial_dollars_lookback_days,
-                )  # fmt: skip
-                candidates.append((payer, before, now, relative, p_raw))
-        adjusted = stats.benjamini_hochberg([c[-1] for c in candidates])
-        found = []
-        for (payer, before, now, relative, p_raw), q in zip(candidates, adjusted, strict=True):
-            if q >= th.denial_max_p:
                 continue
             summary = (
                 f"{payer.payer}'s denied dollars rose to {money(now)} a day in {self.span}, "
@@ -228,6 +234,10 @@ class _Run:
                              q, (now - before) * th.denial_recent_days, summary, details)
             )  # fmt: skip
         return found
+
+    @property
+    def _periods(self) -> int:
+        return self.th.denial_dollars_lookback_days // self.th.denial_recent_days
 
     def _reason(self, r: Counts, kind, ratio, ps, dollars, summary) -> Signal:
         payer = self.totals[r.payer]

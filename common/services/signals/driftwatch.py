@@ -5,6 +5,9 @@ Windows on decided_date, half-open, from one `as_of`: current [as_of − 14 d, a
 dilute its own baseline. Population PAID + DENIED; a group is tested when both windows hold
 ≥ 30 claims. Each metric is one family: Benjamini–Hochberg runs over every group tested in the
 run for that metric, and a signal needs the adjusted p < 0.01 and the effect-size floor.
+Decision days are a claim's, shared by all its lines: the Mann–Whitney variance is scaled by
+the cell's design effect (lines per claim, `clustering.design_effects`), or a 3-line claim would
+count as three independent observations and the test would fire on noise.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from common.domain.signal_model import Signal, direction_of
 from common.domain.thresholds import SignalThresholds
 from common.domain.upload_quality import lag_basis
 from common.services.signals.base import run_fields
+from common.services.signals.clustering import design_effects, effect_for
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "driftwatch"
@@ -39,6 +43,7 @@ class GroupStats:
     n_service: int = 0  # lines whose lag runs from service_date (SPEC 2.2 †)
     days_baseline: dict[int, int] = field(default_factory=dict)
     days_current: dict[int, int] = field(default_factory=dict)
+    design_effect: float = 1.0  # Σm²/Σm over the cell's claims of m lines
 
 
 def group_stats(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds):
@@ -63,6 +68,9 @@ def group_stats(conn: Connection, customer_id: str, as_of: date, th: SignalThres
             )
         hist = groups[key].days_current if r["is_current"] else groups[key].days_baseline
         hist[r["days"]] = r["n"]
+    effects = design_effects(conn, customer_id, th) if groups else {}
+    for (payer, group), g in groups.items():
+        g.design_effect = effect_for(effects, payer, group)
     return list(groups.values())
 
 
@@ -116,7 +124,7 @@ def _rate_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
 
 
 def _days_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
-    raw = [stats.mann_whitney_p(g.days_baseline, g.days_current) for g in groups]
+    raw = [stats.mann_whitney_p(g.days_baseline, g.days_current, g.design_effect) for g in groups]
     found = []
     for g, p_raw, q in zip(groups, raw, stats.benjamini_hochberg(raw), strict=True):
         before = stats.histogram_median(g.days_baseline)
@@ -165,6 +173,8 @@ def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, do
         "population": "PAID+DENIED",
         "lag_basis": lag_basis(g.n_service, g.n_baseline + g.n_current),
     }
+    if metric == "decision_time":
+        details["design_effect"] = round(g.design_effect, 3)
     if metric == "denial_rate":
         details |= {
             "denied_baseline": g.denied_baseline,

@@ -1,0 +1,26 @@
+-- Lines per claim, for the design effect of measures a claim's lines share (decision days,
+-- payment days): per (payer, cpt_group) the lines of each claim in that cell, and per payer
+-- (cpt_group NULL) the lines of each claim. Read from the tenant's most recently loaded
+-- lines (sample_lines of them, newest ids first, through ix_claims_customer_id_pk) so the
+-- cost is bounded whatever the tenant's size; the claims table has no decided_date index by
+-- design (the products read the rollups). A line without a claim id is a claim of its own.
+-- Returns lines and the sum of squared claim sizes (design effect = lines_sq / lines).
+WITH recent AS (
+    SELECT payer, cpt_group, coalesce(claim_id, line_key) AS claim
+    FROM claims
+    WHERE customer_id = :customer_id
+      AND outcome IN ('PAID', 'DENIED')
+    ORDER BY id DESC
+    LIMIT :sample_lines
+),
+sizes AS (
+    SELECT payer, cpt_group, count(*) AS m
+    FROM recent
+    GROUP BY GROUPING SETS ((payer, cpt_group, claim), (payer, claim))
+)
+SELECT payer,
+       cpt_group,
+       sum(m)::float8 AS lines,
+       sum(m * m)::float8 AS lines_sq
+FROM sizes
+GROUP BY payer, cpt_group
