@@ -31,7 +31,7 @@ def settings_index(v: Visit):
 def settings_list(v: Visit, kind: str, *, created=None, errors=None, values=None, status=200):
     """One kind's rows (oldest first) and the form that adds one."""
     k = _kind(kind)
-    query, _ = query_model(v.ctx.request, ConfigQuery)
+    query, _ = query_model(v.ctx.request, ConfigQuery, drop=("saved",))
     route = k.route("GET")
     listing = route.response.model_validate(route.handler(v.ctx, query=query))
     defaults = {"enabled": True, "webhooks": True, "email_to": "owners"}

@@ -29,7 +29,7 @@ def _pages() -> list[tuple[str, list[str], object, str | None]]:
         ("/sign-in", GET, pages_auth.sign_in_form, None),
         ("/sign-in", POST, pages_auth.sign_in, None),
         ("/sign-out", POST, pages_auth.sign_out, None),
-        ("/static/<name>", GET, pages_auth.static_file, None),
+        ("/assets/<name>", GET, pages_auth.static_file, None),  # Flask owns /static
         ("/uploads", GET, up.uploads, "viewer"),
         ("/uploads/new", GET, up.upload_form, "analyst"),
         ("/uploads/new", POST, up.upload_receive, "analyst"),
