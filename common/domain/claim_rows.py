@@ -93,6 +93,7 @@ class RowValidator:
         money_max: float = 10_000_000,
         date_order: str = MONTH_FIRST,
         decimal_separator: str = POINT,
+        claim_level_lines: bool = False,
     ) -> None:
         index = header_map.index
         width = max(header_map.width, max(index.values(), default=-1) + 1)
@@ -106,6 +107,8 @@ class RowValidator:
         self._overrides = cpt_overrides
         self._money_max = money_max
         self.date_order, self.decimal_separator = date_order, decimal_separator
+        # An 835 claim paid without SVC lines is one line with no cpt, group OTHER (SPEC 2.7).
+        self._empty_cpt = ((None, None, "OTHER"), None) if claim_level_lines else None
         self.date_evidence: dict[str, list[int]] = {DAY_FIRST: [], MONTH_FIRST: []}
         self.decimal_evidence: dict[str, int] = {}
         self.hinted: set[str] = set()  # rules whose hint applies to this file
@@ -201,9 +204,14 @@ class RowValidator:
             result = (self._aliases.get(key, name), None)
         return _remember(self._payers, raw, result)
 
+    def payer(self, raw: str) -> str | None:
+        """The payer name a row with this raw payer would load with, or None if refused."""
+        name, rule = self._payer_hit(raw) or self._payer(raw)
+        return name if rule is None else None
+
     def _cpt(self, raw: str) -> tuple:
         if not raw.strip() or is_placeholder(raw):
-            return _remember(self._cpts, raw, (None, rules.REQUIRED_CPT))
+            return _remember(self._cpts, raw, self._empty_cpt or (None, rules.REQUIRED_CPT))
         try:
             code, modifiers = parse_cpt(raw)
             result = ((code, modifiers, cpt_group(code, self._overrides)), None)

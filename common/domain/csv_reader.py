@@ -54,6 +54,7 @@ class ByteFacts:
     has_bom: bool
     has_nul: bool = False
     utf16: bool = False  # starts with a UTF-16 byte-order mark
+    x12: bool = False  # an 835 remittance file (by its name or its ISA start), not CSV
 
     @property
     def stray_nul(self) -> bool:

@@ -1,6 +1,7 @@
 """Line identity (SPEC 2.5): the key a staged service line is merged on.
 
 - `c:<claim_id>␟n<line_number>` when the row has a line number;
+- `c:<claim_id>␟r<reference>` for an 835 line with a line item control number (REF*6R);
 - `c:<claim_id>␟p<cpt>␟<modifiers>␟<n>` otherwise, n (six digits) counting the repeats of that
   code and modifiers within the claim in file order, so a claim billed 99213 twice has two lines;
 - `h:<sha256>` of the normalised row when there is no claim id (the report warns
@@ -53,9 +54,12 @@ class LineKeys:
         self._current_id: str | None = None
         self._current: dict = {}
 
-    def key(self, record: tuple) -> str:
-        """The key of one staged record (a tuple in STAGE_COLUMNS order)."""
+    def key(self, record: tuple, reference: str | None = None) -> str:
+        """The key of one staged record (a tuple in STAGE_COLUMNS order); `reference` is the
+        line's own control number when the file carries one (835 REF*6R)."""
         claim_id = record[_AT["claim_id"]]
+        if claim_id is not None and reference:
+            return f"{CLAIM_PREFIX}{claim_id}{SEPARATOR}r{reference}"
         if claim_id is None:
             extra = (f"{tag}{record[i]}" for tag, i in _HASHED_IF_SET if record[i] is not None)
             return hashed_line((*(record[i] for i in _HASHED), *extra))
@@ -64,7 +68,7 @@ class LineKeys:
         )
 
     def claim_line(
-        self, claim_id: str, line_number: int | None, cpt: str, modifiers: str | None
+        self, claim_id: str, line_number: int | None, cpt: str | None, modifiers: str | None
     ) -> str:
         """The key of one line of a claim (by line number, else by code and repeat count)."""
         if line_number is not None:
@@ -72,7 +76,10 @@ class LineKeys:
         counts = self._counts_of(claim_id)
         code = (cpt, modifiers)
         n = counts[code] = counts.get(code, 0) + 1
-        return SEPARATOR.join((CLAIM_PREFIX + claim_id, "p" + cpt, modifiers or "", f"{n:06d}"))
+        # A claim-level 835 line has no cpt: `p` alone (its claim has no other lines).
+        return SEPARATOR.join(
+            (CLAIM_PREFIX + claim_id, "p" + (cpt or ""), modifiers or "", f"{n:06d}")
+        )
 
     def _counts_of(self, claim_id: str) -> dict:
         if claim_id == self._current_id:

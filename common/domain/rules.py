@@ -13,6 +13,9 @@ FILE_ENCODING = "file.encoding"
 DATE_AMBIGUOUS_ORDER = "date.ambiguous_order"
 FILE_TOO_LARGE = "file.too_large"
 HEADER_MISSING_REQUIRED = "header.missing_required"
+# X12 835 (SPEC 2.7): a file that cannot be read on is rejected; a broken envelope only warns
+X12_MALFORMED = "x12.malformed"
+X12_ENVELOPE = "x12.envelope"
 
 # row rules
 REQUIRED_PAYER = "required.payer"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from functools import cache
 
-from common.web.handlers import activity, data, ops, settings, users
+from common.web.handlers import activity, data, ops, remittances, settings, users
 from common.web.handlers import auth as auth_handlers
 from common.web.models import auth as a
 from common.web.models import config as c
 from common.web.models import dashboard as d
 from common.web.models import data as m
 from common.web.models import ops as o
+from common.web.models import remittances as r
 from common.web.models import signals as s
 from common.web.models import users as u
 from common.web.routing import Route
@@ -41,6 +42,8 @@ def _read_routes() -> list[Route]:
               query=m.ClaimsQuery, response=m.ClaimList),
         Route("GET", "/v1/claims/{id}", data.get_claim, "One claim", "claims",
               response=m.ClaimDetail, params={"id": "int"}),
+        Route("GET", "/v1/remittances", remittances.list_remittances, "List 835 remittances",
+              "remittances", query=r.RemittancesQuery, response=r.RemittanceList),
         Route("GET", "/v1/payers/summary", data.payer_summary, "Per-payer totals", "payers",
               query=d.PayerSummaryQuery, response=d.PayerSummary),
         Route("GET", "/v1/signals/{product}", activity.list_signals, "List signals", "signals",

@@ -12,6 +12,7 @@ from common.db.schema.claims import (
     uploads,
 )
 from common.db.schema.ops import audit_events, dead_letters, outbox, processed_messages
+from common.db.schema.remittances import line_adjustments, provider_adjustments, remittances
 from common.db.schema.rollups import (
     ROLLUP_TABLES,
     claim_rollups,
@@ -58,14 +59,17 @@ __all__ = [
     "cpt_overrides",
     "customers",
     "dead_letters",
+    "line_adjustments",
     "metadata",
     "operator_judgments",
     "outbox",
     "payer_aliases",
     "processed_messages",
+    "provider_adjustments",
     "quarantined_objects",
     "rate_events",
     "refresh_tokens",
+    "remittances",
     "reports",
     "revoked_tokens",
     "signal_observations",

@@ -113,8 +113,9 @@ _claim_value_columns = (
     ("denial_reason_code", Text),
     ("denial_reason_text", Text),
 )
-# submitted_date may be empty when service_date stands in for it (SPEC 2.2 †).
-_REQUIRED = {"payer", "cpt", "cpt_group", "outcome"}
+# submitted_date may be empty when service_date stands in for it (SPEC 2.2 †); cpt is empty
+# only on an 835 claim-level line, which has no SVC (SPEC 2.7), and then its group is OTHER.
+_REQUIRED = {"payer", "cpt_group", "outcome"}
 
 
 def _value_columns():
@@ -142,6 +143,7 @@ claims = tenant(
         CheckConstraint(
             "submitted_date IS NOT NULL OR service_date IS NOT NULL", name="lag_start_known"
         ),
+        CheckConstraint("cpt IS NOT NULL OR cpt_group = 'OTHER'", name="cpt_known"),
         # API cursor pagination (newest first) within one tenant (revision 0005)
         Index("ix_claims_customer_id_pk", "customer_id", "id"),
     )

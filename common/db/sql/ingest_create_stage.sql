@@ -3,7 +3,7 @@ CREATE TEMP TABLE claim_stage (
     claim_id text,
     line_number integer,
     payer text NOT NULL,
-    cpt text NOT NULL,
+    cpt text,
     cpt_modifiers text,
     cpt_group text NOT NULL,
     service_date date,

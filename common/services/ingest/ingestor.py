@@ -5,6 +5,8 @@ The steps are named here; the SQL lives in `uploads` (bookkeeping) and `load` (t
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
 import re
 
@@ -17,6 +19,7 @@ from common.db.uow import UnitOfWork
 from common.domain import rules
 from common.domain.csv_reader import ByteFacts, inspect_bytes
 from common.domain.messages import BadMessage, ClaimsLoaded
+from common.domain.x12.tokens import looks_like_x12
 from common.services.customers import Customer, find_by_slug
 from common.services.ingest import uploads
 from common.services.ingest.event import QUARANTINE_PREFIX, ObjectEvent
@@ -28,7 +31,9 @@ from common.topology import CLAIMS_LOADED
 log = logging.getLogger(__name__)
 
 # SPEC names `.csv`; tab-separated exports often arrive as .tsv or .txt and are sniffed alike.
-CLAIM_FILE_RE = re.compile(r"/[^/]*[^/.][^/]*\.(csv|tsv|txt)$", re.IGNORECASE)
+# 835 remittance files (SPEC 2.7) go by .835, .edi, .era or .x12; a .txt starting with ISA too.
+CLAIM_FILE_RE = re.compile(r"/[^/]*[^/.][^/]*\.(csv|tsv|txt|835|edi|era|x12)$", re.IGNORECASE)
+X12_NAME_RE = re.compile(r"\.(835|edi|era|x12)$", re.IGNORECASE)
 # `reason` of an upload whose object generation was gone before it could be read.
 OBJECT_GONE = "object.gone"
 
@@ -79,7 +84,7 @@ class Ingestor:
             reason = "unknown or inactive customer"
             return uploads.quarantine(self.uow, self.store, event, customer, reason)
         if not CLAIM_FILE_RE.search(event.name):
-            reason = "not a claim file: the name must end in .csv (or .tsv, .txt)"
+            reason = "not a claim file: the name must end in .csv (.tsv, .txt) or .835 (.edi, .era)"
             return uploads.quarantine(self.uow, self.store, event, customer, reason)
         with self.uow.transaction(customer.id) as conn:
             upload_id = uploads.claim_upload(conn, customer, event)
@@ -182,4 +187,7 @@ class Ingestor:
 
     def _inspect(self, name: str) -> ByteFacts:
         with self.store.open_read(name) as blob:
-            return inspect_bytes(iter(lambda: blob.read(1 << 20), b""))
+            head = blob.read(1 << 20)
+            facts = inspect_bytes(itertools.chain([head], iter(lambda: blob.read(1 << 20), b"")))
+        x12 = bool(X12_NAME_RE.search(name)) or looks_like_x12(head)
+        return dataclasses.replace(facts, x12=x12)

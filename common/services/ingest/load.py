@@ -29,6 +29,7 @@ from common.domain.columns import HeaderMap, header_detector, map_header, missin
 from common.domain.csv_reader import ByteFacts, CsvFormatError, header_is_garbled, open_csv_rows
 from common.domain.file_choices import FileChoices, decide, mixed_date_orders, mixed_orders_message
 from common.domain.thresholds import thresholds_for
+from common.domain.x12.tokens import X12Malformed
 from common.services.customers import (
     Customer,
     column_mapping_map,
@@ -42,6 +43,7 @@ from common.services.ingest.report import Tally, UploadReport
 from common.services.ingest.rows import ReplayedRows, header_columns, read_ahead
 from common.services.ingest.staging import CountingReader, StagedRows
 from common.services.ingest.upload_facts import customer_history, loaded_warnings
+from common.services.ingest.x12_source import X12Source
 
 # COPY chunks (256 KiB each) the validating thread may run ahead of Postgres: ~16 MiB.
 PIPELINE_DEPTH_CHUNKS = 64
@@ -125,6 +127,8 @@ class _FileLoad:
 
     def read(self, blob, facts: ByteFacts, choices: FileChoices | None) -> UploadReport:
         """One read of the file; raises _Rejected / _Reread to leave the savepoint."""
+        if facts.x12:
+            return self._read_x12(blob)
         source = open_csv_rows(blob, facts.utf8_ok, header_detector(self.columns_custom))
         context = {
             "encoding": source.encoding,
@@ -156,6 +160,17 @@ class _FileLoad:
         context["decimal_separator"] = choices.decimal_separator
         return self._load(validator, itertools.chain(head, rows), choices, context)
 
+    def _read_x12(self, blob) -> UploadReport:
+        # An 835 writes CCYYMMDD dates and point decimals: nothing to decide, nothing to re-read.
+        with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as adjustments:
+            try:
+                source = X12Source(blob, adjustments)
+            except X12Malformed as exc:
+                raise _Rejected(UploadReport.whole_file_rejected(exc.rule, str(exc))) from None
+            context = {"encoding": source.encoding, "delimiter": source.delimiter}
+            validator = self._validator(map_header(source.header, {}), FileChoices(), x12=True)
+            return self._load(validator, iter(source), None, context, x12=source)
+
     def _probe(self, header: HeaderMap, head: list) -> FileChoices:
         probe = self._validator(header, FileChoices())
         for item in head:
@@ -164,7 +179,9 @@ class _FileLoad:
             probe.validate(item[0], list(item[1]))
         return decide(probe.date_evidence, probe.decimal_evidence, self.date_setting)
 
-    def _load(self, validator: RowValidator, rows, choices: FileChoices, context) -> UploadReport:
+    def _load(
+        self, validator: RowValidator, rows, choices: FileChoices | None, context, x12=None
+    ) -> UploadReport:
         conn, params, samples = self.conn, self.params, self.thresholds.rejection_samples
         conn.execute(sql("ingest_create_stage"))
         conn.execute(sql("ingest_create_finding_stage"))
@@ -172,17 +189,23 @@ class _FileLoad:
         errors, skips = Tally(samples), Tally(samples)
         with tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as findings:
             staged = StagedRows(
-                ReplayedRows(rows), validator, csv.writer(findings), errors, skips, self.batch_rows
-            )
+                ReplayedRows(rows), validator, csv.writer(findings), errors, skips,
+                self.batch_rows, lines=x12,
+            )  # fmt: skip
             _stream(conn, staged, merger)
             if staged.format_error is not None:
                 error = staged.format_error
                 raise _Rejected(UploadReport.whole_file_rejected(error.rule, str(error), **context))
-            self._check_choices(validator, choices, context)
+            if choices is not None:
+                self._check_choices(validator, choices, context)
             merger.finish()
             copy_into(conn, "finding_stage", findings)
         conn.execute(sql("ingest_insert_findings"), params)
         warnings = loaded_warnings(conn, params, samples)
+        if x12 is not None:
+            context["remittance"] = x12.store(conn, params, validator.payer) | {
+                "envelope_warnings": x12.envelope_warnings(warnings["tally"])
+            }
         errors.absorb(merger.duplicates)
         repeats = sum(merger.duplicates.counts.values())
         totals = staged.totals | {
@@ -221,7 +244,7 @@ class _FileLoad:
         if settled != choices:
             raise _Reread(settled)
 
-    def _validator(self, header: HeaderMap, choices: FileChoices) -> RowValidator:
+    def _validator(self, header: HeaderMap, choices: FileChoices, x12=False) -> RowValidator:
         return RowValidator(
             header,
             date.today(),
@@ -230,6 +253,7 @@ class _FileLoad:
             money_max=self.thresholds.money_max,
             date_order=choices.date_order,
             decimal_separator=choices.decimal_separator,
+            claim_level_lines=x12,
         )
 
 

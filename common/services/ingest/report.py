@@ -116,6 +116,7 @@ class UploadReport:
     lag_basis: str | None = None
     quality: Mapping | None = None
     anomalies: list | None = None
+    remittance: Mapping | None = None  # an 835's transactions, claims and envelope findings
 
     @property
     def loaded_lines(self) -> bool:

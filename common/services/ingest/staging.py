@@ -19,8 +19,11 @@ class StagedRows:
 
     CHUNK_CHARS = 1 << 18
 
-    def __init__(self, source, validator, findings, errors, skips, batch_rows: int) -> None:
+    def __init__(
+        self, source, validator, findings, errors, skips, batch_rows: int, lines=None
+    ) -> None:
         self.source, self.validator, self.findings = source, validator, findings
+        self.lines = lines
         self.errors, self.skips = errors, skips
         self.batch_rows = batch_rows
         self.totals = {"rows_total": 0, "rows_rejected": 0, "rows_skipped": 0}
@@ -71,7 +74,11 @@ class StagedRows:
             # Counted once the merge has settled which rows load (a repeat is rejected there).
             for column, rule in result.warnings:
                 self.findings.writerow((row_number, column, rule, "warning"))
-        return (*result.record, self.keys.key(result.record))
+        if self.lines is None:
+            return (*result.record, self.keys.key(result.record))
+        key = self.keys.key(result.record, self.lines.reference(row_number))
+        self.lines.accepted(row_number, key)
+        return (*result.record, key)
 
 
 def _empty(buffer: io.StringIO) -> None:

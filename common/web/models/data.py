@@ -118,7 +118,7 @@ class Claim(Output):
     line_key: str
     line_number: int | None
     payer: str
-    cpt: str
+    cpt: str | None = Field(description="empty only on an 835 claim-level line (group OTHER)")
     cpt_modifiers: str | None
     cpt_group: str
     service_date: date | None
@@ -148,10 +148,20 @@ class ClaimVersion(Output):
     superseded_at: datetime
 
 
+class LineAdjustment(Output):
+    """One CAS adjustment of an 835 line: group (CO, PR, OA, PI), CARC reason, its family."""
+
+    group: str
+    reason: str
+    amount: float
+    family: str
+
+
 class ClaimDetail(Claim):
-    """A claim with its history."""
+    """A claim with its history and (835 lines) the adjustments of its current version."""
 
     versions: list[ClaimVersion]
+    adjustments: list[LineAdjustment]
 
 
 class ClaimList(Output):

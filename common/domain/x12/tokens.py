@@ -1,0 +1,117 @@
+"""ASC X12 tokenising (SPEC 2.7): separators from ISA, segments streamed from a byte stream.
+
+X12 is ASCII; bytes are decoded as Latin-1 so no byte can fail to decode. Segment terminators
+may or may not be followed by line breaks, and some systems end segments with a line break
+alone: whitespace around a segment is dropped. Memory stays flat: the stream is read in chunks
+and only the current partial segment is kept between chunks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from common.domain import rules
+from common.domain.csv_reader import CsvFormatError
+
+CHUNK_BYTES = 1 << 16
+_ISA_ELEMENTS = 16
+_HEAD_BYTES = 4096
+
+
+class X12Malformed(CsvFormatError):
+    """The file cannot be read on (a CsvFormatError so the load path rejects it the same way)."""
+
+    def __init__(self, message: str, segment: int) -> None:
+        super().__init__(f"segment {segment}: {message}", rules.X12_MALFORMED)
+        self.segment = segment
+
+
+@dataclass(frozen=True)
+class Separators:
+    """The four delimiters of an interchange."""
+
+    element: str
+    component: str
+    repetition: str | None
+    segment: str
+    from_isa: bool
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment: its 1-based number in the file, its id and its elements (id excluded)."""
+
+    number: int
+    id: str
+    elements: list[str]
+
+    def get(self, position: int) -> str:
+        """Element `position` (1-based, as X12 numbers them: CLP01 is get(1)), or ""."""
+        return self.elements[position - 1].strip() if position <= len(self.elements) else ""
+
+
+def looks_like_x12(head: bytes) -> bool:
+    """Whether the first bytes of a file are an X12 interchange (ISA) or a bare transaction."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return text.startswith(b"ISA") or text.startswith(b"ST") and text[2:3] in (b"*", b"|", b"^")
+
+
+def separators(head: str) -> Separators:
+    """The delimiters, read from the ISA segment at the start of `head` (or guessed for a
+    transaction without an envelope: `*`, `:` and `~`, or a line break when there is no `~`)."""
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text.startswith("ISA"):
+        if not (text.startswith("ST") and len(text) > 2 and not text[2].isalnum()):
+            raise X12Malformed("the file does not start with an ISA or ST segment", 1)
+        terminator = "~" if "~" in text else "\n"
+        return Separators(text[2], ":", None, terminator, from_isa=False)
+    element = text[3:4]
+    position = 3
+    for _ in range(_ISA_ELEMENTS - 1):
+        position = text.find(element, position + 1)
+        if position < 0:
+            raise X12Malformed("the ISA segment is incomplete", 1)
+    # After the 16th separator: ISA16 (the component separator), then the segment terminator.
+    component, terminator = text[position + 1 : position + 2], text[position + 2 : position + 3]
+    if not component or not terminator or terminator.isalnum():
+        raise X12Malformed("the ISA segment has no segment terminator after ISA16", 1)
+    repetition = text.split(element)[11][:1] if len(text.split(element)) > 11 else None
+    if repetition is not None and (repetition.isalnum() or repetition in (element, component)):
+        repetition = None  # 004010 files carry a standards id ("U") there, not a separator
+    return Separators(element, component, repetition, terminator, from_isa=True)
+
+
+def read_segments(blob: BinaryIO) -> tuple[Separators, Iterator[Segment]]:
+    """The file's separators and its segments, read lazily from `blob`."""
+    head = blob.read(_HEAD_BYTES).decode("latin-1")
+    seps = separators(head)
+    return seps, _segments(blob, head, seps)
+
+
+def _segments(blob: BinaryIO, buffered: str, seps: Separators) -> Iterator[Segment]:
+    number = 0
+    pending = buffered.lstrip("\ufeff")
+    while True:
+        *complete, pending = pending.split(seps.segment)
+        for raw in complete:
+            text = raw.strip()
+            if text:
+                number += 1
+                yield _segment(number, text, seps)
+        chunk = blob.read(CHUNK_BYTES)
+        if not chunk:
+            break
+        pending += chunk.decode("latin-1")
+    if text := pending.strip():
+        number += 1
+        yield _segment(number, text, seps)  # the last segment without its terminator
+
+
+def _segment(number: int, text: str, seps: Separators) -> Segment:
+    parts = text.split(seps.element)
+    segment_id = parts[0].strip().upper()
+    if not (2 <= len(segment_id) <= 3 and segment_id.isalnum()):
+        raise X12Malformed("the segment does not start with a segment id", number)
+    return Segment(number, segment_id, parts[1:])

@@ -1,0 +1,21 @@
+"""835 remittances as the API lists them (SPEC 2.7, §6)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+from common.db.queries import sql
+
+
+def list_remittances(conn: Connection, customer_id: str, limit: int, after, filters) -> list:
+    """Up to `limit` remittances after the keyset `after` = [created_at, id] (or None)."""
+    after_at, after_id = after or (None, None)
+    params = {"customer_id": customer_id, "limit": limit, "after_at": after_at}
+    params |= {"after_id": after_id, "upload_id": filters.get("upload_id")}
+    params["payer"] = filters.get("payer")
+    return [dict(r) for r in conn.execute(sql("api_remittances_list"), params).mappings()]
+
+
+def remittance_key(row: dict) -> list:
+    """Keyset of a remittances row."""
+    return [row["created_at"].isoformat(), str(row["id"])]
