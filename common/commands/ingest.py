@@ -182,6 +182,7 @@ def render_report(report: dict) -> str:
         )
     for anomaly in report.get("anomalies") or []:
         lines.append(f"  anomaly: {anomaly['message']}")
+    lines += _remittance_lines(report.get("remittance"))
     if report.get("signals_created") is None:
         lines.append(f"  signals created: not known yet ({report.get('signals_pending')})")
     else:
@@ -189,3 +190,19 @@ def render_report(report: dict) -> str:
     if report.get("signals_note"):
         lines.append(f"  {report['signals_note']}")
     return "\n".join(lines)
+
+
+def _remittance_lines(remittance: dict | None) -> list[str]:
+    """An 835's remittances in one line, and each envelope fault (row numbers are segments)."""
+    if not remittance:
+        return []
+    stored = remittance.get("remittances", [])
+    unbalanced = sum(1 for r in stored if not r["balanced"])
+    balance = "all balance" if not unbalanced else f"{unbalanced} do not balance"
+    out = [
+        f"  835: {remittance['transactions']} remittances, {remittance['claims']} claims "
+        f"({balance} against BPR02); row numbers are segment numbers"
+    ]
+    for warning in remittance.get("envelope_warnings", []):
+        out.append(f"  envelope: segment {warning['segment']}: {warning['message']}")
+    return out

@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from common.commands.ingest import ingest_file
 from common.db import schema
+from common.devtools.x12_synth import RemitOptions, write_remittance_835
 from common.services.customers import create_customer
 from tests.ingest_helpers import drop_and_fire
 
@@ -148,3 +149,26 @@ def test_the_ingest_function_loads_an_835_and_stores_no_patient_identifier(app, 
     dump = "\n".join(stored)
     assert "PCN1005" in dump  # the claims are there
     assert not [w for w in PHI if w in dump]
+
+
+def test_generated_volume_loads_with_every_total_equal_to_the_file(app, acme, owner, tmp_path):
+    path = tmp_path / "volume.835"
+    opts = RemitOptions(lines=3_000, payers=("Aetna", "Cigna"), days=60)
+    written = write_remittance_835(path, opts, keep_claims=True)
+    report = ingest_file(app, path, "acme")
+    assert report["status"] == "loaded", report
+    assert report["rows_accepted"] == written.lines == 3_000
+    assert report["remittance"]["transactions"] == written.transactions
+    paid = rows(owner, "SELECT claim_id, sum(paid_amount) AS paid FROM claims GROUP BY claim_id")
+    assert {p["claim_id"]: float(p["paid"]) for p in paid} == pytest.approx(written.paid_by_claim)
+    (sums,) = rows(
+        owner,
+        "SELECT sum(payment_amount) AS payments, sum(provider_adjustments_total) AS plb, "
+        "bool_and(balanced) AS balanced, count(*) AS n FROM remittances",
+    )
+    assert sums["n"] == written.transactions and sums["balanced"] is True
+    assert float(sums["payments"]) == pytest.approx(written.payments)
+    assert float(sums["plb"]) == pytest.approx(written.provider_adjustments)
+    with owner.connect() as conn:
+        dump = repr(conn.execute(text("SELECT * FROM claims")).all())
+    assert "SYNTHETIC" not in dump and "SYNTHMEMBER" not in dump
