@@ -9,6 +9,7 @@ the same numbers as a table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,7 +21,7 @@ from common.services.reports.trends import y_limits
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 60, 16, 14, 44
 SERIES_STYLES = 6
-Y_TICKS = 5
+Y_TICKS = 6  # at most this many value labels
 X_TICKS = 6
 
 
@@ -34,8 +35,23 @@ class Chart:
 
 
 def _ticks(lo: float, hi: float, count: int) -> list[float]:
-    step = (hi - lo) / (count - 1)
-    return [lo + i * step for i in range(count)]
+    """Round values (1, 2, 2.5 or 5 times a power of ten apart) inside [lo, hi]."""
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1.0
+    step = next((m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw), 10 * power)
+    first = math.ceil(lo / step - 1e-9) * step
+    return [round(first + i * step, 10) for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def _runs(points: list[tuple[date, float]], gap_days: int | None) -> list[list]:
+    """The points split where more than `gap_days` separate two of them: a week left out of
+    a trend (too few lines) is a gap in the line, not a straight segment across it."""
+    runs: list[list] = [[]]
+    for point in points:
+        if runs[-1] and gap_days is not None and (point[0] - runs[-1][-1][0]).days > gap_days:
+            runs.append([])
+        runs[-1].append(point)
+    return runs
 
 
 def _x_ticks(days: list[date], count: int) -> list[date]:
@@ -55,6 +71,7 @@ def line_chart(
     ceiling: float | None = None,
     min_span: float = 1.0,
     x_label: str = "week starting (Monday)",
+    gap_days: int | None = 7,
 ) -> Chart | None:
     """One line per series over dates; None when there is no point to draw."""
     drawn = {name: sorted(points) for name, points in series.items() if points}
@@ -89,8 +106,10 @@ def line_chart(
     base = HEIGHT - BOTTOM
     for day in _x_ticks(days, X_TICKS):
         x = sx(day)
+        # Labels at the plot's ends are anchored inwards so that they are never cut off.
+        anchor = "end" if x > WIDTH - RIGHT - 20 else "start" if x < LEFT + 20 else "middle"
         parts.append(f'<line class="axis" x1="{x:.1f}" x2="{x:.1f}" y1="{base}" y2="{base + 4}"/>')
-        parts.append(f'<text class="tick" x="{x:.1f}" y="{base + 17}" text-anchor="middle">'
+        parts.append(f'<text class="tick" x="{x:.1f}" y="{base + 17}" text-anchor="{anchor}">'
                      f"{day:%b %-d}</text>")  # fmt: skip
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base}" y2="{base}"/>')
     parts.append(f'<line class="axis" x1="{LEFT}" x2="{LEFT}" y1="{TOP}" y2="{base}"/>')
@@ -102,8 +121,9 @@ def line_chart(
     for index, (name, points) in enumerate(drawn.items()):
         style = index % SERIES_STYLES
         chart.legend.append((name, style))
-        coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in points)
-        parts.append(f'<polyline class="line s{style}" points="{coords}"/>')
+        for run in _runs(points, gap_days):
+            coords = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in run)
+            parts.append(f'<polyline class="line s{style}" points="{coords}"/>')
         for x, y in points:
             label = f"{name}, week of {x.isoformat()}: {y_format(y)}"
             chart.rows.append((name, x.isoformat(), y_format(y)))

@@ -80,6 +80,7 @@ def episode(v: Visit, product: str, id: str):
         ceiling=1.0 if fmt(0.5).endswith("%") else None,
         min_span=0.02 if fmt(0.5).endswith("%") else 1.0,
         x_label="run date (as of)",
+        gap_days=None,  # runs are irregular: one line through every observation
     )
     # Alerts are created after their episode: a list from its creation day, this episode's.
     query = AlertsQuery(product=product, since=signal.created_at.date(), limit=200)
