@@ -7,26 +7,21 @@ A failed attempt is retried after 1, 2, 4, 8 and 16 minutes (settings), then the
 the wall clock, because that is what the receiver compares against.
 
 Every attempt checks the URL policy again and resolves the host once (`webhook_target`); the
-POST then connects only to the addresses that check accepted (`PinnedAdapter`), while the
+POST then connects only to the addresses that check accepted (`webhook_transport`), while the
 Host header, TLS SNI and certificate verification still use the name. A name that answers a
 public address to the check and 127.0.0.1 a moment later never gets a connection to loopback.
+The HTTP stack (requests, urllib3: ~100 ms to import) loads with the first POST, not with
+alert dispatch, which most ingests run without any webhook to send.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import requests
-from requests.adapters import HTTPAdapter
 from sqlalchemy import insert, update
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
-from urllib3.util import connection as urllib3_connection
 
 from common.db.queries import sql
 from common.db.schema import alerts, webhook_attempts, webhook_deliveries
@@ -40,7 +35,6 @@ log = logging.getLogger(__name__)
 
 EVENT_TYPE = "alert.created"
 LEASE_MARGIN = timedelta(seconds=60)
-MAX_ADDRESSES = 3  # addresses tried per attempt, in resolver order (each gets the timeout)
 
 
 @dataclass(frozen=True)
@@ -106,102 +100,15 @@ def post_webhook(
         "Upstream-Event": event_type,
         "Upstream-Delivery": delivery_id,
     }
-    request = requests.Request("POST", target.url, data=body, headers=headers).prepare()
-    adapter = PinnedAdapter(target.addresses)
-    try:
-        with adapter.send(
-            request,
-            stream=True,
-            timeout=policy.timeout_seconds,
-            verify=policy.ca_bundle or True,
-            proxies={},  # never through an environment proxy
-        ) as response:
-            code = response.status_code
-    except requests.Timeout:
-        return AttemptResult(False, None, "timeout", _ms(started))
-    except requests.RequestException as exc:
-        return AttemptResult(False, None, exc.__class__.__name__, _ms(started))
-    finally:
-        adapter.close()
+    from common.services.alerts.webhook_transport import pinned_post
+
+    code, error = pinned_post(
+        target.url, target.addresses, body, headers, policy.timeout_seconds, policy.ca_bundle
+    )
+    if code is None:
+        return AttemptResult(False, None, error, _ms(started))
     ok = 200 <= code < 300
     return AttemptResult(ok, code, None if ok else f"HTTP {code}", _ms(started))
-
-
-class _PinnedConnection:
-    """Connects to the given addresses only; `host` stays the name (Host header, SNI, cert)."""
-
-    def __init__(self, *args, addresses: tuple[str, ...] = (), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.pinned_addresses = addresses
-
-    def _new_conn(self):
-        error: Exception = NewConnectionError(self, "no checked address to connect to")
-        for address in self.pinned_addresses[:MAX_ADDRESSES]:
-            try:
-                sock = urllib3_connection.create_connection(
-                    (address, self.port),
-                    self.timeout,
-                    source_address=self.source_address,
-                    socket_options=self.socket_options,
-                )
-            except TimeoutError as exc:
-                error = ConnectTimeoutError(self, f"connection to {self.host} timed out")
-                error.__cause__ = exc
-            except OSError as exc:
-                error = NewConnectionError(self, f"failed to establish a connection: {exc}")
-                error.__cause__ = exc
-            else:
-                sys.audit("http.client.connect", self, self.host, self.port)
-                return sock
-        raise error
-
-
-class _PinnedHTTPConnection(_PinnedConnection, HTTPConnection):
-    """Plain http (local mode, loopback only) to the checked addresses."""
-
-
-class _PinnedHTTPSConnection(_PinnedConnection, HTTPSConnection):
-    """https to the checked addresses; SNI and the certificate check use the name."""
-
-
-class _PinnedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _PinnedHTTPConnection
-
-
-class _PinnedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _PinnedHTTPSConnection
-
-
-class PinnedAdapter(HTTPAdapter):
-    """A requests transport that connects only to `addresses` (one adapter per attempt).
-
-    The URL keeps the host name, so requests and urllib3 send `Host: <name>`, use the name
-    for SNI and verify the certificate against the name; only the TCP connection is pinned.
-    """
-
-    def __init__(self, addresses: tuple[str, ...]) -> None:
-        self.addresses = tuple(addresses)
-        self._pools: list[HTTPConnectionPool] = []
-        super().__init__(pool_connections=1, pool_maxsize=1, max_retries=0)
-
-    def get_connection_with_tls_context(self, request, verify, proxies=None, cert=None):
-        """A fresh pool for this request's host whose connections use the pinned addresses."""
-        host, pool_kwargs = self.build_connection_pool_key_attributes(request, verify, cert)
-        if host["scheme"] == "https":
-            pool = _PinnedHTTPSPool(
-                host["host"], host["port"], maxsize=1, addresses=self.addresses, **pool_kwargs
-            )
-        else:
-            pool = _PinnedHTTPPool(host["host"], host["port"], maxsize=1, addresses=self.addresses)
-        self._pools.append(pool)
-        return pool
-
-    def close(self) -> None:
-        """Close the pools this adapter opened."""
-        for pool in self._pools:
-            pool.close()
-        self._pools.clear()
-        super().close()
 
 
 def _ms(started: float) -> int:
