@@ -59,8 +59,7 @@ def _slug(v: Visit) -> str:
 def upload_form(v: Visit, error: str | None = None, status: int = 200):
     """The send-a-file page: a signed form to the bucket, or a form to the portal."""
     token = uuid.uuid4().hex
-    request = v.ctx.request
-    redirect = request.host_url.rstrip("/") + v.url(f"/uploads/sent/{token}")
+    redirect = v.absolute(f"/uploads/sent/{token}")
     direct = v.ctx.app.inbox.upload_form(
         _object_name(_slug(v), token, None),
         redirect,

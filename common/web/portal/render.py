@@ -54,6 +54,16 @@ class Visit:
         kept = {k: v for k, v in query.items() if v not in (None, "")}
         return self.prefix + path + (f"?{urlencode(kept)}" if kept else "")
 
+    def absolute(self, path: str) -> str:
+        """A portal URL with scheme and host, for a page outside us to send the browser back
+        to. Behind trusted proxies (Cloud Run) the scheme is the one the browser used."""
+        request = self.ctx.request
+        scheme = request.scheme
+        if self.ctx.app.settings.trusted_proxy_hops > 0:
+            forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip()
+            scheme = forwarded if forwarded in ("http", "https") else scheme
+        return f"{scheme}://{request.host}{self.url(path)}"
+
     def can(self, role: str) -> bool:
         """Whether the signed-in user ranks at or above `role`."""
         p = self.ctx.principal
