@@ -200,6 +200,20 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
             url="https://hooks.example.com/x",
             secret_encrypted="not-a-secret",
         )
+        remittance = _insert(
+            conn,
+            s.remittances,
+            customer_id=cid,
+            upload_id=upload,
+            segment=3,
+            payer="Aetna",
+            payment_amount=100,
+            claims=1,
+            lines=1,
+            claims_paid=100,
+            provider_adjustments_total=0,
+            balanced=True,
+        )
     app.reports_store.write(report_name, b"a,b\n1,2\n")
     tenant.ids.update(
         upload=upload,
@@ -213,6 +227,7 @@ def seed(app: Container, owner, tenant: Tenant) -> None:
         override=override,
         column=column,
         webhook=webhook,
+        remittance=remittance,
     )
 
 
@@ -321,6 +336,7 @@ ID_KEYS = {
     "/v1/cpt-overrides/{id}": "override",
     "/v1/column-mappings/{id}": "column",
     "/v1/users/{id}": "user",
+    "/v1/remittances/{id}": "remittance",
 }
 BODIES = {
     ("POST", "/v1/auth/token"): {"email": "nobody@x.test", "password": "wrong password!"},

@@ -44,6 +44,8 @@ def _read_routes() -> list[Route]:
               response=m.ClaimDetail, params={"id": "int"}),
         Route("GET", "/v1/remittances", remittances.list_remittances, "List 835 remittances",
               "remittances", query=r.RemittancesQuery, response=r.RemittanceList),
+        Route("GET", "/v1/remittances/{id}", remittances.get_remittance, "One 835 remittance",
+              "remittances", response=r.Remittance, params={"id": "uuid"}),
         Route("GET", "/v1/payers/summary", data.payer_summary, "Per-payer totals", "payers",
               query=d.PayerSummaryQuery, response=d.PayerSummary),
         Route("GET", "/v1/signals/{product}", activity.list_signals, "List signals", "signals",

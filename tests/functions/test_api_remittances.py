@@ -38,8 +38,11 @@ def test_every_role_lists_its_remittances_with_plb_totals(loaded, w, role):
     assert response.status_code == 200, response.json
     items = response.json["items"]
     assert sorted(i["payer"] for i in items) == [
-        "ACME HEALTH PLAN", "ACME HEALTH PLAN", "SUMMIT MUTUAL INSURANCE",
-    ]  # fmt: skip
+        "ACME HEALTH PLAN",
+        "ACME HEALTH PLAN",
+        "Aetna",
+        "SUMMIT MUTUAL INSURANCE",
+    ]  # fmt: skip (Aetna: the world's seeded row)
     full = next(i for i in items if i["trace_number"] == "EFT0001")
     assert (full["payment_amount"], full["claims_paid"]) == (312.5, 330.0)
     assert full["provider_adjustments_total"] == 17.5 and full["balanced"] is True
@@ -50,10 +53,12 @@ def test_every_role_lists_its_remittances_with_plb_totals(loaded, w, role):
 
 def test_remittances_page_and_filter(loaded, w):
     token = w.a.tokens["viewer"]
-    first = call(w.client, "GET", "/v1/remittances?limit=2", token).json
-    assert len(first["items"]) == 2 and first["next_cursor"]
-    rest = call(w.client, "GET", f"/v1/remittances?limit=2&cursor={first['next_cursor']}", token)
+    first = call(w.client, "GET", "/v1/remittances?limit=3", token).json
+    assert len(first["items"]) == 3 and first["next_cursor"]
+    rest = call(w.client, "GET", f"/v1/remittances?limit=3&cursor={first['next_cursor']}", token)
     assert len(rest.json["items"]) == 1 and rest.json["next_cursor"] is None
+    seen = [i["id"] for i in first["items"] + rest.json["items"]]
+    assert len(set(seen)) == 4
     summit = call(w.client, "GET", "/v1/remittances?payer=SUMMIT MUTUAL INSURANCE", token).json
     assert [i["claims"] for i in summit["items"]] == [2]
     upload_id = summit["items"][0]["upload_id"]
@@ -62,8 +67,14 @@ def test_remittances_page_and_filter(loaded, w):
     assert call(w.client, "GET", "/v1/remittances?upload_id=nope", token).status_code == 422
 
 
-def test_another_tenant_sees_none_and_anonymous_is_refused(loaded, w):
-    assert call(w.client, "GET", "/v1/remittances", w.b.tokens["owner"]).json["items"] == []
+def test_one_remittance_and_another_tenants_is_404(loaded, w):
+    listed = call(w.client, "GET", "/v1/remittances", w.a.tokens["viewer"]).json["items"]
+    one = next(i for i in listed if i["trace_number"] == "EFT0001")
+    path = f"/v1/remittances/{one['id']}"
+    assert call(w.client, "GET", path, w.a.tokens["viewer"]).json == one
+    assert call(w.client, "GET", path, w.b.tokens["owner"]).status_code == 404
+    other = call(w.client, "GET", "/v1/remittances", w.b.tokens["owner"]).json["items"]
+    assert [i["payer"] for i in other] == ["Aetna"]  # its own seeded row only
     assert call(w.client, "GET", "/v1/remittances").status_code == 401
 
 

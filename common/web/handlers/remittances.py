@@ -1,8 +1,9 @@
-"""835 remittances (SPEC 2.7): GET /v1/remittances."""
+"""835 remittances (SPEC 2.7): GET /v1/remittances and /v1/remittances/{id}."""
 
 from __future__ import annotations
 
 from common.services.queries import remittances
+from common.web.errors import not_found
 from common.web.pagination import page, time_keyset
 
 
@@ -13,3 +14,12 @@ def list_remittances(ctx, query):
     with ctx.tx() as conn:
         rows = remittances.list_remittances(conn, ctx.customer_id, query.limit + 1, after, filters)
     return page(rows, query.limit, "remittances", remittances.remittance_key)
+
+
+def get_remittance(ctx, id):
+    """One remittance with its PLB adjustments."""
+    with ctx.tx() as conn:
+        row = remittances.get_remittance(conn, ctx.customer_id, id)
+    if row is None:
+        raise not_found("remittance")
+    return row
