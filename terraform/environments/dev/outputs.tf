@@ -69,3 +69,8 @@ output "dead_letter_subscriptions" {
   description = "Dead-letter pull subscriptions."
   value       = module.upstream.dead_letter_subscriptions
 }
+
+output "portal_url" {
+  description = "Public URL of the web portal (sign in at /)."
+  value       = module.upstream.portal_url
+}
