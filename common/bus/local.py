@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert
 
+from common.bus.port import refuse_reserved_attributes
 from common.db.schema import dead_letters
 from common.db.uow import UnitOfWork
 from common.topology import Subscription, subscriptions_for
@@ -64,6 +65,7 @@ class LocalBus:
 
     def publish(self, topic: str, data: bytes, attributes: dict[str, str]) -> str:
         """Fan a message out to every subscription of `topic`; return its id."""
+        refuse_reserved_attributes(attributes)
         message_id = uuid.uuid4().hex
         message = {
             "data": base64.b64encode(data).decode(),

@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+# Keyword arguments of the Pub/Sub client's publish that an attribute of the same name would
+# shadow. Every adapter refuses them, so the local bus fails where the cloud one would.
+RESERVED_ATTRIBUTES = frozenset({"ordering_key", "retry", "timeout"})
+
+
+def refuse_reserved_attributes(attributes: dict[str, str]) -> None:
+    """Raise ValueError when an attribute name is one the Pub/Sub client would swallow."""
+    clash = RESERVED_ATTRIBUTES.intersection(attributes)
+    if clash:
+        raise ValueError(f"attribute names reserved by the client: {sorted(clash)}")
+
 
 class Publisher(Protocol):
     """Publishes one encoded message to a topic and returns the bus's message id."""

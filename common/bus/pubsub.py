@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import threading
 
-# Keyword arguments of PublisherClient.publish that an attribute of the same name would shadow.
-_RESERVED_ATTRIBUTES = frozenset({"ordering_key", "retry", "timeout"})
+from common.bus.port import refuse_reserved_attributes
 
 
 def require_project(project_id: str | None) -> str:
@@ -32,9 +31,7 @@ class PubSubPublisher:
 
     def publish(self, topic: str, data: bytes, attributes: dict[str, str]) -> str:
         """Publish and wait for the server's message id; raise on failure (the caller retries)."""
-        clash = _RESERVED_ATTRIBUTES.intersection(attributes)
-        if clash:
-            raise ValueError(f"attribute names reserved by the client: {sorted(clash)}")
+        refuse_reserved_attributes(attributes)
         future = self.client.publish(
             self.topic_path(topic), data, timeout=self.timeout_seconds, **attributes
         )
