@@ -93,6 +93,10 @@ class Shots:
         folder.mkdir(parents=True, exist_ok=True)
 
     def take(self, page, name: str) -> None:
+        """Save the page, after checking it fits its viewport's width (wide tables scroll
+        inside their own box, never the page)."""
+        width = page.viewport_size["width"]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
         path = self.folder / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         if SHOTS_COPY.is_dir():
@@ -254,4 +258,17 @@ def test_sign_out_and_be_refused(stack, browser, shots):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("do not match").wait_for()
     shots.take(page, "18-sign-in-refused")
+    # By keyboard alone: the skip link comes first, the e-mail field has the focus.
+    page.get_by_label("Password").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(tenant.email("owner"))
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{base}/app/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     context.close()
