@@ -184,3 +184,28 @@ def test_upstream_serve_mounts_the_portal_at_app(w):
     assert client.get("/app/").headers["Location"].startswith("/app/sign-in")
     assert client.get("/app/assets/portal.css").status_code == 200
     assert client.get("/health").status_code == 200  # the api still answers at the root
+
+
+def test_unknown_pages_wrong_methods_and_a_lost_database_are_html_pages(w, sessions, tmp_path):
+    from common.bootstrap import Container, use_container
+    from common.config import Settings
+
+    client = sessions["viewer"]
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    wrong = client.delete("/alerts")
+    assert wrong.status_code == 405 and "Traceback" not in text(wrong)
+    broken = Container(
+        Settings(
+            home=tmp_path,
+            database_url="postgresql+pg8000://nobody@127.0.0.1:1/none",
+            jwt_keys=api_helpers.JWT_KEYS,
+        )
+    )
+    use_container(broken)
+    try:
+        down = client.get("/alerts")
+    finally:
+        use_container(w.app)
+    assert down.status_code == 503 and down.headers["Retry-After"]
+    assert "Traceback" not in text(down) and "pg8000" not in text(down)
