@@ -191,14 +191,16 @@ def claim(
 
 def load(owner, customer_id: str, rows: list[dict]) -> int:
     """COPY `rows` into claims for one customer under a fresh synthetic upload, and rebuild
-    the customer's rollups from its lines (what a load maintains batch by batch)."""
+    the customer's rollups from its lines (what a load maintains batch by batch). Each row is
+    a claim of its own unless it names a `claim_id` (lines of one claim share it)."""
     upload_id = str(uuid.uuid4())
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in rows:
         key = uuid.uuid4().hex
         writer.writerow(
-            [customer_id, upload_id, key, key, row["payer"], row["cpt"], row["cpt_group"],
+            [customer_id, upload_id, key, row.get("claim_id") or key, row["payer"], row["cpt"],
+             row["cpt_group"],
              row["submitted_date"], row["decided_date"] or "", row["payment_date"] or "",
              row["outcome"], row["billed_amount"], row["allowed_amount"], row["paid_amount"],
              row["denial_reason_code"] or "", row["denial_reason_text"] or ""]

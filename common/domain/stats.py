@@ -227,35 +227,3 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
         running = min(running, p_values[i] * m / rank)
         adjusted[i] = min(1.0, running)
     return adjusted
-
-
-def label_for(value: float, cutoffs: Sequence[tuple[float, str]], default: str = "low") -> str:
-    """The first label whose cut-off `value` reaches; cut-offs are ordered high to low.
-
-    The value is rounded to two decimals first, as it is shown: 0.49999… is 0.5, medium.
-    """
-    value = round(value, 2)
-    for cutoff, label in cutoffs:
-        if value >= cutoff:
-            return label
-    return default
-
-
-def volume_confidence(n_baseline: int, n_current: int, full_at: int, p_value: float) -> float:
-    """min((n_b + n_c) / full_at, 1) scaled by (1 − p): more data and a clearer test → surer."""
-    return min((n_baseline + n_current) / full_at, 1.0) * (1.0 - p_value)
-
-
-def delay_confidence(
-    n_baseline: int,
-    n_current: int,
-    completeness: float,
-    *,
-    full_at: int,
-    volume_weight: float,
-    completeness_full: float,
-) -> float:
-    """DelayGuard: w·min(1, n/full_at) + (1−w)·min(1, completeness/completeness_full)."""
-    volume = min(1.0, (n_baseline + n_current) / full_at)
-    dates = min(1.0, completeness / completeness_full) if completeness_full > 0 else 1.0
-    return volume_weight * volume + (1 - volume_weight) * dates

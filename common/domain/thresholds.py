@@ -49,8 +49,10 @@ class SignalThresholds:
     denial_recent_days: int = 7  # (seed)
     denial_baseline_days: int = 28  # (seed) the 28 days before the recent window
     denial_min_claims: int = 30  # payer claims per window for rate and dollar comparisons
-    # new_denial_reason: absent for the payer over 180 days, ≥ 5 recent denials, and a Poisson
-    # test against the payer's background rate of rare reasons (SPEC 3.2)
+    # new_denial_reason: first denied within the last new_reason_episode_days (28) and absent
+    # for the payer over the 180 days before them, ≥ 5 recent denials, and a Poisson test
+    # against the payer's background rate of rare reasons (SPEC 3.2); new (and one episode)
+    # for those 28 days, so later weeks of a new reason are measured, not only its first
     denial_new_reason_min: int = 5
     denial_new_reason_lookback_days: int = 180
     denial_rare_reason_max: int = 2  # a reason seen at most this often in the lookback is rare
@@ -74,7 +76,7 @@ class SignalThresholds:
     denial_dollars_lookback_days: int = 91  # whole 7-day periods: 13
     denial_dollars_high: float = 50_000.0  # (seed) a report/dashboard level, not a signal
     denial_confidence_claims: int = 120
-    new_reason_episode_days: int = 28
+    new_reason_episode_days: int = 28  # also the span a first-denied reason stays new
 
     # DelayGuard (SPEC 3.3): per payer, PAID claims, cohort on payment (else decided) date.
     delay_current_days: int = 14  # (seed)
@@ -90,9 +92,9 @@ class SignalThresholds:
     delay_max_p: float = 0.01  # Welch's t-test after BH: keeps small payers' noise out
     delay_severity_scale: float = 10.0  # severity = min(Δdays / 10, 1)
     delay_confidence_claims: int = 40  # (seed)
-    # payment_aging: share of PAID lines unpaid N days after decision, N = the payer's 80th
-    # percentile decided → paid; fire at ≥ 10 points (p < 0.01 after BH); 20 points critical
-    delay_aging_quantile: float = 0.8
+    # payment_aging: PAID lines of the current 14 days paid by now against what the baseline's
+    # same-weekday lines had paid at each line's age (one-sided z, design effect, BH over the
+    # payers); fire at a shortfall ≥ 10 points of the current lines (p < 0.01); 20 critical
     delay_aging_min_points: float = 0.10
     delay_aging_severity_points: float = 0.20
     delay_confidence_volume_weight: float = 0.7  # (seed)

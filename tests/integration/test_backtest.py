@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from common.cli import main
-from common.devtools.backtest.claims import Timeline
+from common.devtools.backtest.claims import Timeline, generate
 from common.devtools.backtest.loading import (
     BacktestError,
     assert_known_before,
@@ -34,6 +34,39 @@ def test_the_default_plan_covers_every_change_and_keeps_controls():
     untouched = sum(s.untouched("driftwatch", payer, group) for s, payer, group in cells)
     assert untouched >= len(cells) / 2
     assert plan(7, 10) == scenarios and plan(8, 10) != scenarios
+
+
+def test_both_payment_slowdown_shapes_have_every_size():
+    changes = [c for s in plan(7, 10) for c in s.changes]
+    for kind in ("payment_delay", "payment_lag"):
+        assert sorted(c.size for c in changes if c.kind == kind) == [3, 5, 8, 12]
+
+
+@pytest.mark.parametrize("kind", ["payment_delay", "payment_lag"])
+def test_payment_slowdown_shapes(kind):
+    # payment_delay: payments due from the onset land `size` days later (held), whatever the
+    # decision date; payment_lag: lines decided from the onset are paid `size` days later.
+    scenario = next(s for s in plan(7, 10) for c in s.changes if c.kind == kind)
+    change = next(c for c in scenario.changes if c.kind == kind)
+    start = ONSET - timedelta(days=120)
+    lines = [
+        line
+        for line in generate(scenario, start, ONSET + timedelta(days=60))
+        if line.payer == change.payer and line.paid and line.decided >= start + timedelta(60)
+    ]
+
+    def mean_lag(selected):
+        return sum((x.paid - x.decided).days for x in selected) / len(selected)
+
+    before = [x for x in lines if x.decided < ONSET - timedelta(days=20)]
+    decided_after = [x for x in lines if x.decided >= ONSET]
+    straddling = [x for x in lines if ONSET - timedelta(days=3) <= x.decided < ONSET]
+    rise = mean_lag(decided_after) - mean_lag(before)
+    assert rise == pytest.approx(change.size, abs=1.5)
+    if kind == "payment_lag":  # decided before the onset: paid as usual
+        assert mean_lag(straddling) == pytest.approx(mean_lag(before), abs=1.5)
+    else:  # held: their payments, due after the onset, are late too
+        assert mean_lag(straddling) - mean_lag(before) > change.size / 2
 
 
 def test_each_day_holds_only_what_was_known_that_day():

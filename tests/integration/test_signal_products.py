@@ -1,5 +1,6 @@
 """The three products on labelled scenarios (real Postgres, claims loaded with COPY)."""
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from common.db.schema import customers
 from common.domain.thresholds import DEFAULT_THRESHOLDS
 from common.services.customers import create_customer
 from common.services.signals import PRODUCTS
+from common.services.signals.clustering import POOLED, design_effects, effect_for
 from common.services.signals.delayguard import payer_delays
 from common.services.signals.runner import run_product
 from common.services.signals.store import list_signals
@@ -44,8 +46,6 @@ def found(app, customer) -> list[dict]:
 
 def detected(app, customer, product: str) -> list[dict]:
     """What the product measures this run, before the store folds measures into episodes."""
-    import dataclasses
-
     from common.services.signals import detector
 
     with app.uow.transaction(customer.id) as conn:
@@ -270,13 +270,13 @@ def test_a_persisting_change_is_one_episode_until_it_stops(app, acme, owner):
 
 
 def test_payment_aging_sees_a_slowdown_before_the_late_money_lands(app, acme, owner):
-    # Humana pays 5 days after deciding; for lines decided in the last 20 days it has paid
+    # Humana pays 4–6 days after deciding; for lines decided in the last 14 days it has paid
     # nothing yet (no payment dates: the money has not landed, so no payment-date cohort moves).
     rows = []
     for offset in range(120, 0, -1):
         decided = AS_OF - timedelta(days=offset)
         for i in range(6):
-            late = offset <= 20  # decided since the current cohort began
+            late = offset <= 14  # decided since the current cohort began
             paid_on = None if late else decided + timedelta(days=4 + i % 3)
             if paid_on is not None and paid_on >= AS_OF:
                 paid_on = None  # only what is known on as_of
@@ -288,7 +288,72 @@ def test_payment_aging_sees_a_slowdown_before_the_late_money_lands(app, acme, ow
     aging = [s for s in found(app, acme) if s["type"] == "payment_aging"]
     assert [s["payer"] for s in aging] == ["Humana"]  # Aetna, unchanged, raises nothing
     [s] = aging
-    assert s["details"]["horizon_days"] == 6  # 80th percentile of 4, 5, 6
-    assert s["baseline_value"] < 0.05 and s["current_value"] == 1.0
-    assert s["window_end"] == AS_OF - timedelta(days=6)  # every line had its 6 days
+    # Each of the 14 days' 6 lines is judged at its age: at ages 0-3 none would have been
+    # paid, at 4 a third, at 5 two thirds, from 6 on all — 9 days' worth, 54 of 84 lines.
+    assert (s["details"]["expected_paid"], s["details"]["paid"]) == (54.0, 0)
+    assert s["current_value"] == 1.0 and s["baseline_value"] == pytest.approx(30 / 84)
+    assert s["delta"] == pytest.approx(54 / 84)
+    assert (s["window_start"], s["window_end"]) == (AS_OF - timedelta(days=14), AS_OF)
     assert s["severity_label"] == "critical" and s["p_value"] < 0.01
+
+
+@pytest.mark.parametrize(("late_by", "fires"), [(0, False), (20, True)])
+def test_payment_aging_on_a_past_as_of_ignores_later_payments(app, acme, owner, late_by, fires):
+    # Humana pays 4–6 days after deciding; the last 14 days' lines were paid `late_by` days
+    # later than that — dates after as_of, in the table because as_of is in the past. At
+    # as_of they were unpaid: a payment dated on or after as_of must not count.
+    rows = []
+    for offset in range(90, 0, -1):
+        decided = AS_OF - timedelta(days=offset)
+        for i in range(6):
+            extra = late_by if offset <= 14 else 0
+            paid_on = decided + timedelta(days=4 + i % 3 + extra)
+            rows.append(claim("Humana", "E&M", decided, payment=paid_on))
+    load(owner, acme.id, rows)
+    aging = [s for s in detected(app, acme, "delayguard") if s["type"] == "payment_aging"]
+    assert len(aging) == fires
+    if fires:
+        assert aging[0]["details"]["paid"] == 0 and aging[0]["details"]["expected_paid"] == 54
+
+
+def test_design_effects_count_the_lines_of_each_claim(app, acme, owner):
+    day = AS_OF - timedelta(days=5)
+    rows = []
+    for i in range(60):  # 60 E&M claims of 3 lines
+        rows += [claim("Aetna", "E&M", day) | {"claim_id": f"E{i}"} for _ in range(3)]
+    rows += [claim("Aetna", "RADIOLOGY", day) for _ in range(40)]  # single-line claims
+    for i in range(10):  # claims with one E&M and one RADIOLOGY line
+        rows += [claim("Aetna", g, day) | {"claim_id": f"M{i}"} for g in ("E&M", "RADIOLOGY")]
+    rows += [claim("Cigna", "E&M", day) | {"claim_id": f"C{i // 2}"} for i in range(20)]
+    load(owner, acme.id, rows)
+    with app.uow.transaction(acme.id) as conn:
+        effects = design_effects(conn, acme.id, DEFAULT_THRESHOLDS)
+        small = dataclasses.replace(DEFAULT_THRESHOLDS, design_sample_lines=50)
+        sampled = design_effects(conn, acme.id, small)
+    # per cell: a claim's lines in that cell; per payer: all its lines
+    assert effects[("Aetna", "E&M")] == pytest.approx((60 * 9 + 10) / 190)
+    assert effects[("Aetna", "RADIOLOGY")] == 1.0
+    assert effects[("Aetna", None)] == pytest.approx((60 * 9 + 40 + 10 * 4) / 240)
+    # Cigna's 20 lines are under the 30-line minimum: it falls back to the tenant's value
+    assert ("Cigna", "E&M") not in effects and ("Cigna", None) not in effects
+    assert effect_for(effects, "Cigna", "E&M") == effects[POOLED]
+    assert effects[POOLED] == pytest.approx((60 * 9 + 40 + 10 * 4 + 10 * 4) / 260)
+    # a bounded read: the newest 50 lines are Cigna's 20 and 30 of Aetna's (10 + 10 mixed, 10
+    # RADIOLOGY), so only Aetna as a payer reaches 30 sampled lines
+    assert set(sampled) == {("Aetna", None), POOLED}
+
+
+@pytest.mark.parametrize(("first_denied", "new"), [(28, True), (29, False)])
+def test_a_reason_first_denied_within_28_days_stays_new(app, acme, owner, first_denied, new):
+    # Three denials of N-2 `first_denied` days before as_of, six in the recent week. At 28
+    # days they are inside the new-reason span (SPEC 3.2): still a new reason. At 29 they are
+    # in the 180-day lookback: N-2 is a known reason, judged only as a rate spike (which, in
+    # the same episode family, fires either way: 1.5 % of claims → 10 %).
+    rows = [claim("Aetna", "E&M", AS_OF - timedelta(days=8 + i % 28)) for i in range(200)]
+    rows += [claim("Aetna", "E&M", AS_OF - timedelta(days=1 + i % 6)) for i in range(60)]
+    early = AS_OF - timedelta(days=first_denied)
+    rows += [claim("Aetna", "E&M", early, "DENIED", reason="N-2") for _ in range(3)]
+    rows += [claim("Aetna", "E&M", AS_OF - timedelta(days=2), "DENIED", reason="N-2")] * 6
+    load(owner, acme.id, rows)
+    types = {s["type"] for s in detected(app, acme, "denialscope") if s["key"] == "N-2"}
+    assert types == ({"new_denial_reason", "reason_rate_spike"} if new else {"reason_rate_spike"})

@@ -2,12 +2,13 @@
 11's tuning set, with a case just under and just over every threshold."""
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from scipy.stats import norm
 
 from common.domain.thresholds import DEFAULT_THRESHOLDS as TH
-from common.services.signals import delayguard, denialscope, driftwatch
+from common.services.signals import delayguard, denialscope, driftwatch, payment_aging
 from common.services.signals.base import run_fields
 
 AS_OF = date(2026, 6, 1)
@@ -181,3 +182,72 @@ def test_decision_time_counts_a_claim_once_not_per_line():
 def test_decision_time_effect_floor_of_three_days():
     assert _days(_group(1.0, first_day=9)) == []  # median 18: Δ 2 days, p ≈ 0.008
     assert len(_days(_group(1.0, first_day=10))) == 1  # median 19: Δ 3 days
+
+
+# --- DelayGuard: payment_aging ---------------------------------------------------------------
+
+
+def _aging(paid_by_day, n=100, half_late=True):
+    """Baseline: every weekday's lines half paid 2 days after decision, half after 20 (so at
+    ages 2–13 the usual paid share is one half). Current: 14 days of `n` lines; day i (age
+    13 − i) has paid_by_day[i] of them paid 1 day after decision, the rest unpaid."""
+    p = payment_aging.PayerAging("Aetna")
+    for weekday in range(1, 8):
+        p.baseline[weekday] = {2: 500, 20: 500} if half_late else {2: 1000}
+    for i, paid in enumerate(paid_by_day):
+        day = AS_OF - timedelta(days=14 - i)
+        p.current.append((day, day.isoweekday(), 1, paid, 10.0 * paid))
+        p.current.append((day, day.isoweekday(), -1, n - paid, 10.0 * (n - paid)))
+    return p
+
+
+def _judge(p, th=TH):
+    return payment_aging.judge([payment_aging.aging_test(p, AS_OF, 1.0)], "c", AS_OF, th)
+
+
+def _short_by(deficit):
+    # 12 days old enough to be half paid (600 expected of 1,400 lines), `deficit` fewer paid
+    paid = [50] * 12 + [0, 0]
+    for i in range(deficit):
+        paid[i % 12] -= 1
+    return paid
+
+
+def test_aging_shortfall_floor_of_ten_points():
+    # 1,400 current lines: 140 short is exactly 10 points; 139 is just under
+    assert _judge(_aging(_short_by(139))) == []
+    [s] = _judge(_aging(_short_by(140)))
+    assert s.type == "payment_aging" and s.delta == pytest.approx(0.10)
+    assert (s.details["expected_paid"], s.details["paid"]) == (600.0, 460)
+    assert s.p_value < 1e-6 and s.severity == pytest.approx(0.5)
+
+
+def test_aging_lines_too_young_to_be_paid_count_for_nothing():
+    # The two newest days (ages 0 and 1) are unpaid, but nothing was ever paid that young.
+    t = payment_aging.aging_test(_aging(_short_by(0)), AS_OF, 1.0)
+    assert (t.expected, t.observed, t.n_current) == (600.0, 600, 1400)
+    assert t.p_raw == 0.5
+
+
+def test_aging_compares_each_line_with_its_weekday():
+    # Friday's lines are paid on Monday (3 days), other days' the next day. On a Monday as_of
+    # last Friday's lines (age 2) are rightly unpaid: against Friday's curve nothing is short.
+    as_of = date(2026, 6, 1)  # a Monday
+    p = payment_aging.PayerAging("Aetna")
+    for weekday in range(1, 8):
+        p.baseline[weekday] = {3 if weekday == 5 else 1: 100}
+    for back in range(1, 15):
+        day = as_of - timedelta(days=back)
+        lag = 3 if day.isoweekday() == 5 else 1
+        paid = lag <= back - 1
+        p.current.append((day, day.isoweekday(), lag if paid else -1, 100, 1000.0))
+    t = payment_aging.aging_test(p, as_of, 1.0)
+    assert t.expected == t.observed == 1200  # 14 days, less the newest and last Friday
+    assert payment_aging.judge([t], "c", as_of, TH) == []
+
+
+def test_aging_design_effect_scales_the_variance():
+    t = payment_aging.aging_test(_aging(_short_by(60)), AS_OF, 1.0)
+    clustered = dataclasses.replace(t, design_effect=4.0)
+    z, z4 = (norm.isf(x.p_raw) for x in (t, clustered))
+    assert z4 == pytest.approx(z / 2)

@@ -5,7 +5,7 @@ import random
 import pytest
 from scipy import stats as sp
 
-from common.domain import stats
+from common.domain import signal_model, stats
 from common.domain.signal_model import Signal
 from common.domain.thresholds import DEFAULT_THRESHOLDS, thresholds_for
 
@@ -109,16 +109,16 @@ def test_benjamini_hochberg_by_hand():
 
 def test_severity_labels_and_confidence():
     cutoffs = DEFAULT_THRESHOLDS.severity_labels
-    assert [stats.label_for(v, cutoffs) for v in (1.0, 0.8, 0.5, 0.49, 0.0)] == [
+    assert [signal_model.label_for(v, cutoffs) for v in (1.0, 0.8, 0.5, 0.49, 0.0)] == [
         "critical", "high", "medium", "low", "low",
     ]  # fmt: skip
     # DriftWatch: min((n_b + n_c) / 120, 1) · (1 − p)
-    assert stats.volume_confidence(30, 30, 120, 0.0) == 0.5
-    assert stats.volume_confidence(300, 300, 120, 0.01) == pytest.approx(0.99)
+    assert signal_model.volume_confidence(30, 30, 120, 0.0) == 0.5
+    assert signal_model.volume_confidence(300, 300, 120, 0.01) == pytest.approx(0.99)
     # DelayGuard: 0.7·min(1, n/40) + 0.3·min(1, completeness/0.8)
     kwargs = {"full_at": 40, "volume_weight": 0.7, "completeness_full": 0.8}
-    assert stats.delay_confidence(10, 10, 0.4, **kwargs) == pytest.approx(0.35 + 0.15)
-    assert stats.delay_confidence(100, 100, 0.95, **kwargs) == pytest.approx(1.0)
+    assert signal_model.delay_confidence(10, 10, 0.4, **kwargs) == pytest.approx(0.35 + 0.15)
+    assert signal_model.delay_confidence(100, 100, 0.95, **kwargs) == pytest.approx(1.0)
 
 
 def test_thresholds_overrides_per_customer():

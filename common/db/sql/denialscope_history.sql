@@ -3,9 +3,11 @@
 --     window, 1 the ones before, ...), denied dollars over [dollar_start, current_start) in
 --     dollars; a period without denials has no row (a zero). Periods as long as the recent
 --     window hold every weekday once, so the weekday pattern of remittances cancels;
---   kind 'reason':  per (payer, reason), denials over [reason_start, current_start), for the
---     reasons denied in the recent window (0 = absent over the whole lookback: a new reason);
---   kind 'rare':    per payer, denials over [reason_start, current_start) of reasons that
+--   kind 'reason':  per (payer, reason), denials over [reason_start, reason_end), for the
+--     reasons denied in the recent window (0 = absent over the whole lookback: a new reason).
+--     reason_end is the start of the new-reason episode span (28 days before as_of), so a
+--     reason first denied within it stays new while its episode lasts;
+--   kind 'rare':    per payer, denials over [reason_start, reason_end) of reasons that
 --     appear at most rare_max times there (the background rate of new reasons).
 WITH periods AS (
     SELECT payer,
@@ -18,7 +20,7 @@ WITH periods AS (
 lookback AS (
     SELECT payer, reason, sum(n) AS n
     FROM claim_rollups_reasons
-    WHERE customer_id = :customer_id AND day >= :reason_start AND day < :current_start
+    WHERE customer_id = :customer_id AND day >= :reason_start AND day < :reason_end
     GROUP BY payer, reason
 ),
 recent AS (

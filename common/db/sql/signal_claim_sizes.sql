@@ -1,17 +1,19 @@
 -- Lines per claim, for the design effect of measures a claim's lines share (decision days,
 -- payment days): per (payer, cpt_group) the lines of each claim in that cell, and per payer
 -- (cpt_group NULL) the lines of each claim. Read from the tenant's most recently loaded
--- lines (sample_lines of them, newest ids first, through ix_claims_customer_id_pk) so the
--- cost is bounded whatever the tenant's size; the claims table has no decided_date index by
--- design (the products read the rollups). A line without a claim id is a claim of its own.
+-- lines (ids from first_id on, the newest sample_lines found by signal_claim_sample; PAID and
+-- DENIED among them) so the cost is bounded whatever the tenant's size; the claims table has
+-- no decided_date index by design (the products read the rollups). The (customer_id, id) row
+-- range keeps the planner on ix_claims_customer_id_pk: walking the primary key backwards
+-- through other tenants' newer lines was 10x slower. A line without a claim id is a claim of
+-- its own.
 -- Returns lines and the sum of squared claim sizes (design effect = lines_sq / lines).
 WITH recent AS (
     SELECT payer, cpt_group, coalesce(claim_id, line_key) AS claim
     FROM claims
     WHERE customer_id = :customer_id
+      AND (customer_id, id) >= (CAST(:customer_id AS uuid), CAST(:first_id AS bigint))
       AND outcome IN ('PAID', 'DENIED')
-    ORDER BY id DESC
-    LIMIT :sample_lines
 ),
 sizes AS (
     SELECT payer, cpt_group, count(*) AS m

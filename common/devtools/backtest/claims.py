@@ -5,8 +5,10 @@ gamma-distributed around the payer's mean (shape 4), payment lags after a PAID d
 its payment mean (shape 3); decisions and payments dated on a weekend move to the Monday, as
 remittances do. Changes apply from the onset: a denial-rate rise to lines decided on or after
 it; a new reason to that payer's lines decided on or after it, at the weekly rate; a decision
-slowdown to lines whose decision would have fallen on or after it, and a payment slowdown to
-payments that would have landed on or after it — those come `size` days later.
+slowdown to lines whose decision would have fallen on or after it; a payment slowdown either
+to payments that would have landed on or after it (`payment_delay`, the payer holds them) or
+to the payments of lines decided on or after it (`payment_lag`, the payer is slower) — those
+come `size` days later.
 
 A line is known from its decision: on that day it arrives PAID or DENIED with no payment
 date; on its payment day the same claim id and line number arrive again with the payment date,
@@ -128,6 +130,7 @@ class _CellBehaviour:
         self.new = changes.get(("new_reason", payer.name, None))
         self.new_share = self.new.size / 7 / payer.lines_per_day if self.new else 0.0
         self.pay_delay = changes.get(("payment_delay", payer.name, None))
+        self.pay_lag = changes.get(("payment_lag", payer.name, None))
         self.rise = changes.get(("denial_rate", payer.name, cell.group))
         self.slow = changes.get(("decision_delay", payer.name, cell.group))
 
@@ -142,6 +145,8 @@ class _CellBehaviour:
         paid = _business(decided + timedelta(days=_lag(rng, payer.payment_days, 3, 0)))
         if self.pay_delay and paid >= onset:
             paid = _business(paid + timedelta(days=self.pay_delay.size))
+        if self.pay_lag and decided >= onset:
+            paid = _business(paid + timedelta(days=self.pay_lag.size))
         after = decided >= onset
         rate = self.cell.denial_rate + (self.rise.size if self.rise and after else 0.0)
         service = submitted - timedelta(days=rng.randrange(6))

@@ -5,7 +5,11 @@ from __future__ import annotations
 from common.services.signals import PRODUCTS
 
 FP_LIMITS = {"driftwatch": 1.0, "denialscope": 2.0, "delayguard": 2.0}  # per 100 unit-weeks
-LARGE = {"denial_rate": 0.08, "decision_delay": 8, "new_reason": 10, "payment_delay": 8}
+LARGE = {
+    "denial_rate": 0.08, "decision_delay": 8, "new_reason": 10, "payment_delay": 8,
+    "payment_lag": 8,
+}  # fmt: skip
+PAYMENT = ("payment_delay", "payment_lag")  # found within 10 days, not 14
 CHANGE_COLUMNS = [
     "change", "size", "n", "found", "recall 14d", "recall 28d", "median d", "max d",
     "highest label", "alerted", "signals/change", "alerts/change",
@@ -28,7 +32,7 @@ def targets(document: dict) -> dict:
         c
         for c in large
         if c["detected"]
-        and c["days_to_detection"] <= (10 if c["type"] == "payment_delay" else 14)
+        and c["days_to_detection"] <= (10 if c["type"] in PAYMENT else 14)
         and c["default_rule_alerted"]
     ]
     fp = document["false_positives"]

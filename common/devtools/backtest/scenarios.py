@@ -8,8 +8,8 @@ of two or three) have no change at all. Changes are dealt out largest first, so 
 
 What a change can move decides what counts as untouched (`affects`): a denial-rate rise moves
 DriftWatch on its cell and DenialScope on its payer; a new denial reason moves DriftWatch and
-DenialScope on its payer; a payment slowdown moves DelayGuard on its payer; a decision
-slowdown moves DriftWatch on its cell and DenialScope and DelayGuard on its payer.
+DenialScope on its payer; a payment slowdown (either shape) moves DelayGuard on its payer; a
+decision slowdown moves DriftWatch on its cell and DenialScope and DelayGuard on its payer.
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ KINDS = {
                    ("new_denial_reason", "reason_rate_spike"),
                    (("driftwatch", "payer"), ("denialscope", "payer"))),
         ChangeKind("payment_delay", (3, 5, 8, 12), "days", "delayguard",
+                   ("payment_slowdown", "payment_aging", "payment_timing_trend"),
+                   (("delayguard", "payer"),)),
+        ChangeKind("payment_lag", (3, 5, 8, 12), "days", "delayguard",
                    ("payment_slowdown", "payment_aging", "payment_timing_trend"),
                    (("delayguard", "payer"),)),
         ChangeKind("decision_delay", (4, 8), "days", "driftwatch", ("decision_time_increase",),
@@ -153,9 +156,17 @@ def plan(seed: int, customers: int) -> list[Scenario]:
 
 
 def _changes_for(i: int) -> list[tuple[str, int, int]]:
-    """(kind, size index, volume tier): four customers per round, largest sizes first."""
+    """(kind, size index, volume tier): four customers per round, largest sizes first.
+
+    Payment slowdowns come in two shapes, alternating so that each size has one of each and
+    each shape one busy and one small payer: `payment_delay` (the payer holds its payments:
+    every payment due from the onset lands `size` days later, so nothing lands for a while)
+    and `payment_lag` (every claim decided from the onset is paid `size` days later than it
+    would have been: the payer is simply slower, and nothing looks late until the usual
+    decided → paid lag has passed)."""
     size, tier = 3 - i % 4, (i // 4) % 2
-    picked = [(k, size, tier) for k in ("denial_rate", "new_reason", "payment_delay")]
+    payment = "payment_delay" if (size + tier) % 2 == 0 else "payment_lag"
+    picked = [(k, size, tier) for k in ("denial_rate", "new_reason", payment)]
     if size >= 2:
         picked.append(("decision_delay", size - 2, tier))
     return picked

@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from common.db.queries import sql
 from common.domain import stats
-from common.domain.signal_model import Signal
+from common.domain.signal_model import Signal, delay_confidence, label_for
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
 from common.services.signals.clustering import design_effects, effect_for
@@ -170,7 +170,7 @@ class _Run:
         th = self.th
         (base, cur), (p_raw, q) = buckets, ps
         delta = cur.mean - base.mean
-        confidence = stats.delay_confidence(
+        confidence = delay_confidence(
             base.n, cur.n, p.completeness, full_at=th.delay_confidence_claims,
             volume_weight=th.delay_confidence_volume_weight,
             completeness_full=th.delay_completeness_full,
@@ -199,7 +199,7 @@ class _Run:
             n_current=cur.n,
             p_value=q,
             severity=severity,
-            severity_label=stats.label_for(severity, th.severity_labels),
+            severity_label=label_for(severity, th.severity_labels),
             confidence=confidence,
             dollars_at_risk=dollars,
             summary=summary,

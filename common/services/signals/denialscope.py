@@ -22,7 +22,7 @@ from sqlalchemy import Connection
 
 from common.db.queries import sql
 from common.domain import stats
-from common.domain.signal_model import Signal
+from common.domain.signal_model import Signal, label_for, volume_confidence
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
 from common.services.signals.text import day_before, money, pct, points
@@ -75,11 +75,15 @@ def history(conn: Connection, customer_id: str, as_of: date, th: SignalThreshold
     windows = th.denial_windows(as_of)
     start = windows["current_start"]
     periods = th.denial_dollars_lookback_days // th.denial_recent_days
+    # A reason first denied within the new-reason episode span is new until the span ends:
+    # its first week alone is a Poisson draw (10 a week came as 7), later weeks measure it too.
+    novel = windows["current_end"] - timedelta(days=th.new_reason_episode_days)
     params = windows | {
         "customer_id": customer_id,
         "period_days": th.denial_recent_days,
         "dollar_start": start - timedelta(days=periods * th.denial_recent_days),
-        "reason_start": start - timedelta(days=th.denial_new_reason_lookback_days),
+        "reason_end": novel,
+        "reason_start": novel - timedelta(days=th.denial_new_reason_lookback_days),
         "rare_max": th.denial_rare_reason_max,
     }
     found = History()
@@ -155,8 +159,9 @@ class _Run:
         return found
 
     def new_reasons(self, reasons: list[Counts]) -> list[Signal]:
-        """A reason absent for the payer over 180 days, ≥ 5 recent denials, and more than the
-        payer's background of rare reasons explains (Poisson, BH over the candidates)."""
+        """A reason first denied within the last 28 days (absent for the payer over the 180
+        days before them), ≥ 5 recent denials, and more than the payer's background of rare
+        reasons explains (Poisson, BH over the candidates)."""
         th = self.th
         candidates = [
             r for r in reasons
@@ -174,8 +179,9 @@ class _Run:
                 continue
             summary = (
                 f"{r.payer} started denying claims for {r.reason}: {r.denied_current} "
-                f"denials ({money(r.dollars_current)}) in {self.span}, none in the "
-                f"{th.denial_new_reason_lookback_days} days before."
+                f"denials ({money(r.dollars_current)}) in {self.span}; none in the "
+                f"{th.denial_new_reason_lookback_days} days before the last "
+                f"{th.new_reason_episode_days}."
             )
             severity = self._new_reason_severity(r)
             found.append(
@@ -272,8 +278,8 @@ class _Run:
             n_current=payer.n_current,
             p_value=q,
             severity=min(max(ratio, 0.0), 1.0),
-            severity_label=stats.label_for(min(max(ratio, 0.0), 1.0), self.th.severity_labels),
-            confidence=stats.volume_confidence(
+            severity_label=label_for(min(max(ratio, 0.0), 1.0), self.th.severity_labels),
+            confidence=volume_confidence(
                 payer.n_baseline, payer.n_current, self.th.denial_confidence_claims, q or 0.0
             ),
             dollars_at_risk=dollars,

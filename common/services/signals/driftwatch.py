@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from common.db.queries import sql
 from common.domain import stats
-from common.domain.signal_model import Signal, direction_of
+from common.domain.signal_model import Signal, direction_of, label_for, volume_confidence
 from common.domain.thresholds import SignalThresholds
 from common.domain.upload_quality import lag_basis
 from common.services.signals.base import run_fields
@@ -194,10 +194,8 @@ def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, do
         n_current=g.n_current,
         p_value=q,
         severity=severity,
-        severity_label=stats.label_for(severity, th.severity_labels),
-        confidence=stats.volume_confidence(
-            g.n_baseline, g.n_current, th.drift_confidence_claims, q
-        ),
+        severity_label=label_for(severity, th.severity_labels),
+        confidence=volume_confidence(g.n_baseline, g.n_current, th.drift_confidence_claims, q),
         dollars_at_risk=dollars,
         summary=summary,
         details=details,
