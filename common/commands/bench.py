@@ -10,7 +10,8 @@ def register(sub) -> None:
     """Add the bench group and its three benchmarks."""
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench", required=True)
     p = bench.add_parser("ingest", help="ingest N synthetic rows end to end vs a raw COPY")
-    p.add_argument("--rows", type=int, default=1_000_000)
+    p.add_argument("--rows", type=int, default=1_000_000, help="rows (835: service lines)")
+    p.add_argument("--format", choices=("csv", "835"), default="csv")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_ingest)
     p = bench.add_parser("signals", help="time the three products on N claims")
@@ -35,10 +36,13 @@ def _lines(result: dict) -> str:
 # The benchmarks are imported by the handler that runs them: `upstream --help` and every other
 # command stay free of the tooling (and of the local extra it needs, psutil).
 def run_ingest(args) -> int:
-    """`bench ingest`: ingest vs the raw-COPY floor."""
-    from common.devtools.bench.ingest import bench_ingest
+    """`bench ingest`: ingest vs the raw-COPY floor (`--format 835`: and vs the CSV path)."""
+    if args.format == "835":
+        from common.devtools.bench.ingest_835 import bench_ingest_835 as bench
+    else:
+        from common.devtools.bench.ingest import bench_ingest as bench
 
-    result = bench_ingest(ready(), args.rows)
+    result = bench(ready(), args.rows)
     emit(args, result, _lines(result))
     return 0
 

@@ -196,8 +196,7 @@ def _remittance_lines(remittance: dict | None) -> list[str]:
     """An 835's remittances in one line, and each envelope fault (row numbers are segments)."""
     if not remittance:
         return []
-    stored = remittance.get("remittances", [])
-    unbalanced = sum(1 for r in stored if not r["balanced"])
+    unbalanced = remittance["transactions"] - remittance["balanced"]
     balance = "all balance" if not unbalanced else f"{unbalanced} do not balance"
     out = [
         f"  835: {remittance['transactions']} remittances, {remittance['claims']} claims "

@@ -75,6 +75,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_remittances")),
     )  # fmt: skip
     op.create_index(op.f("ix_remittances_customer_id"), "remittances", ["customer_id"])
+    op.create_index(op.f("ix_remittances_upload_id"), "remittances", ["upload_id"])
     op.create_table(
         "provider_adjustments",
         sa.Column("id", sa.BigInteger(), sa.Identity(), nullable=False),

@@ -43,7 +43,8 @@ def test_a_remittance_loads_its_lines_adjustments_and_plb(ingest, owner):
     report = ingest("remittance_full.835")
     assert report["status"] == "loaded", report
     assert (report["rows_total"], report["rows_accepted"]) == (4, 4)
-    assert report["remittance"]["transactions"] == 1
+    assert report["remittance"]["transactions"] == report["remittance"]["balanced"] == 1
+    assert report["remittance"]["unbalanced"] == []
     assert report["remittance"]["envelope_warnings"] == []
     lines = rows(owner, "SELECT * FROM claims ORDER BY line_key")
     paid = {}
@@ -131,6 +132,18 @@ def test_a_malformed_file_is_rejected_whole_with_the_segment_number(ingest, owne
     assert rows(owner, "SELECT id FROM remittances") == []
 
 
+def test_a_remittance_that_does_not_balance_is_named_in_the_report(app, acme, tmp_path, owner):
+    text = (FIXTURES / "remittance_full.835").read_text().replace("BPR*I*312.5*", "BPR*I*300*")
+    (tmp_path / "off.835").write_text(text)
+    report = ingest_file(app, tmp_path / "off.835", "acme")
+    assert report["remittance"]["balanced"] == 0
+    assert report["remittance"]["unbalanced"] == [
+        {"segment": 3, "payer": "ACME HEALTH PLAN", "payment_amount": 300.0,
+         "claims_paid": 330.0, "provider_adjustments_total": 17.5},
+    ]  # fmt: skip
+    assert rows(owner, "SELECT balanced FROM remittances") == [{"balanced": False}]
+
+
 def test_a_txt_file_starting_with_isa_reads_as_an_835(ingest):
     report = ingest("remittance_full.835", "export.txt")
     assert report["status"] == "loaded" and report["remittance"]["format"] == "x12-835"
@@ -172,3 +185,27 @@ def test_generated_volume_loads_with_every_total_equal_to_the_file(app, acme, ow
     with owner.connect() as conn:
         dump = repr(conn.execute(text("SELECT * FROM claims")).all())
     assert "SYNTHETIC" not in dump and "SYNTHMEMBER" not in dump
+
+
+@pytest.mark.parametrize("loaded_before", [False, True], ids=["first-upload", "later-upload"])
+def test_a_repeated_claim_in_one_file_keeps_one_set_of_adjustments(
+    app, acme, tmp_path, owner, loaded_before
+):
+    if loaded_before:
+        (tmp_path / "two.835").write_bytes((FIXTURES / "two_transactions.835").read_bytes())
+        assert ingest_file(app, tmp_path / "two.835", "acme")["status"] == "loaded"
+    text_ = (FIXTURES / "remittance_full.835").read_text()
+    # PCN1001's lines carry REF*6R: the same lines again, not a second 99213
+    paid = text_[text_.index("CLP*PCN1001") : text_.index("CLP*PCN1002")]
+    repeated = text_.replace(paid, paid + paid).replace("SE*43*0001", "SE*60*0001")
+    (tmp_path / "repeat.835").write_text(repeated)
+    report = ingest_file(app, tmp_path / "repeat.835", "acme")
+    assert report["rejections"] == {"duplicate.row": 2}, report
+    assert report["remittance"]["envelope_warnings"] == []
+    found = rows(
+        owner,
+        "SELECT a.reason_code FROM line_adjustments a JOIN claims c ON c.line_key = a.line_key "
+        "AND c.upload_id = a.upload_id WHERE c.claim_id = 'PCN1001' AND c.cpt = '99213' "
+        "ORDER BY a.position",
+    )
+    assert [a["reason_code"] for a in found] == ["45", "2"]

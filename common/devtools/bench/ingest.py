@@ -50,13 +50,8 @@ def bench_ingest(app, rows: int) -> dict:
         path = Path(tmp) / "bench.csv"
         rows = write_claims_csv(path, SynthOptions(rows=rows, days=365, bad_rows=False))
         print(f"generated {rows} rows ({path.stat().st_size / 2**20:.0f} MiB)", file=sys.stderr)
-        copies = [_raw_copy_seconds(app.engine, path) for _ in range(COPY_RUNS)]
-        with open(path, "rb") as source:
-            blob = app.inbox.write(f"{slug}/{path.name}", source)
-    started = time.perf_counter()
-    report = app.ingestor().ingest(ObjectEvent("bench", blob.name, blob.generation, blob.size))
-    wall = time.perf_counter() - started
-    app.inbox.delete(blob.name)
+        copies = [raw_copy_seconds(app.engine, path) for _ in range(COPY_RUNS)]
+        report, wall = timed_ingest(app, slug, path)
     floor = statistics.median(copies)
     baseline = _baseline_rows_per_second(app, customer.id, report["upload_id"])
     rss = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -80,13 +75,24 @@ def bench_ingest(app, rows: int) -> dict:
     }
 
 
+def timed_ingest(app, slug: str, path: Path) -> tuple[dict, float]:
+    """Put `path` in the inbox as `slug`'s and ingest it; the report and the wall seconds."""
+    with open(path, "rb") as source:
+        blob = app.inbox.write(f"{slug}/{path.name}", source)
+    started = time.perf_counter()
+    report = app.ingestor().ingest(ObjectEvent("bench", blob.name, blob.generation, blob.size))
+    wall = time.perf_counter() - started
+    app.inbox.delete(blob.name)
+    return report, wall
+
+
 def _floor_columns(header: list[str]) -> str:
     fields = {i: f for f, i in map_header(header).index.items()}
     types = [_FLOOR_TYPES.get(fields.get(i, ""), "text") for i in range(len(header))]
     return ", ".join(f"c{i} {t}" for i, t in enumerate(types))
 
 
-def _raw_copy_seconds(engine, path: Path) -> float:
+def raw_copy_seconds(engine, path: Path) -> float:
     """One `COPY` of the file's bytes into a bare temp table of its types (rolled back)."""
     with open(path, encoding="utf-8", newline="") as f:
         columns = _floor_columns(next(csv.reader(f)))

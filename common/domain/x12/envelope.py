@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from common.domain.x12.tokens import Segment
 
-_ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
+ENVELOPE_IDS = frozenset({"ISA", "GS", "ST", "SE", "GE", "IEA"})
 
 
 class EnvelopeCheck:
@@ -25,7 +25,7 @@ class EnvelopeCheck:
 
     def see(self, segment: Segment) -> None:
         """Check one envelope segment (ISA, GS, ST, SE, GE, IEA); other segments are ignored."""
-        if segment.id in _ENVELOPE_IDS:
+        if segment.id in ENVELOPE_IDS:
             getattr(self, "_on_" + segment.id.lower())(segment)
 
     def finish(self, last_segment: int) -> None:

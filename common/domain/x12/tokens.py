@@ -16,6 +16,14 @@ from common.domain import rules
 from common.domain.csv_reader import CsvFormatError
 
 CHUNK_BYTES = 1 << 16
+PADDED_ELEMENTS = 20  # CAS has 19 elements, BPR16 is the furthest one read
+_PADDING = [""] * PADDED_ELEMENTS
+# The ids of an 835 and its envelope, as written: anything else is checked for a valid id.
+KNOWN_IDS = frozenset({
+    "ISA", "GS", "ST", "BPR", "TRN", "CUR", "REF", "DTM", "N1", "N2", "N3", "N4", "PER", "RDM",
+    "LX", "TS3", "TS2", "CLP", "CAS", "NM1", "MIA", "MOA", "AMT", "QTY", "SVC", "LQ", "PLB", "SE",
+    "GE", "IEA",
+})  # fmt: skip
 _ISA_ELEMENTS = 16
 _HEAD_BYTES = 4096
 
@@ -39,17 +47,24 @@ class Separators:
     from_isa: bool
 
 
-@dataclass(frozen=True)
 class Segment:
-    """One segment: its 1-based number in the file, its id and its elements (id excluded)."""
+    """An envelope segment (ISA, GS, ST, SE, GE, IEA) with its 1-based number in the file.
 
-    number: int
-    id: str
-    elements: list[str]
+    `elements` is the tokenised list: `elements[0]` is the id and `elements[n]` element n as X12
+    numbers them (CLP01 is elements[1]).
+    """
+
+    __slots__ = ("number", "id", "elements")
+
+    def __init__(self, number: int, segment_id: str, elements: list[str]) -> None:
+        self.number, self.id, self.elements = number, segment_id, elements
 
     def get(self, position: int) -> str:
         """Element `position` (1-based, as X12 numbers them: CLP01 is get(1)), or ""."""
-        return self.elements[position - 1].strip() if position <= len(self.elements) else ""
+        try:
+            return self.elements[position]
+        except IndexError:
+            return ""
 
 
 def looks_like_x12(head: bytes) -> bool:
@@ -83,35 +98,47 @@ def separators(head: str) -> Separators:
     return Separators(element, component, repetition, terminator, from_isa=True)
 
 
-def read_segments(blob: BinaryIO) -> tuple[Separators, Iterator[Segment]]:
-    """The file's separators and its segments, read lazily from `blob`."""
+def read_segments(blob: BinaryIO) -> tuple[Separators, Iterator[list[str]]]:
+    """The file's separators and its segments, read lazily from `blob`.
+
+    Each segment is its list of elements, `[id, element 1, element 2, …]` padded with "" to
+    PADDED_ELEMENTS: plain lists, since a million-line file has seven million segments. The
+    n-th list is segment number n.
+    """
     head = blob.read(_HEAD_BYTES).decode("latin-1")
     seps = separators(head)
     return seps, _segments(blob, head, seps)
 
 
-def _segments(blob: BinaryIO, buffered: str, seps: Separators) -> Iterator[Segment]:
+def _segments(blob: BinaryIO, buffered: str, seps: Separators) -> Iterator[list[str]]:
     number = 0
+    element, terminator = seps.element, seps.segment
     pending = buffered.lstrip("\ufeff")
     while True:
-        *complete, pending = pending.split(seps.segment)
+        *complete, pending = pending.split(terminator)
         for raw in complete:
             text = raw.strip()
-            if text:
-                number += 1
-                yield _segment(number, text, seps)
+            if not text:
+                continue
+            number += 1
+            parts = text.split(element)
+            if parts[0] not in KNOWN_IDS:
+                parts[0] = _checked_id(parts[0], number)
+            if len(parts) < PADDED_ELEMENTS:
+                parts.extend(_PADDING[: PADDED_ELEMENTS - len(parts)])
+            yield parts
         chunk = blob.read(CHUNK_BYTES)
         if not chunk:
             break
         pending += chunk.decode("latin-1")
-    if text := pending.strip():
-        number += 1
-        yield _segment(number, text, seps)  # the last segment without its terminator
+    if text := pending.strip():  # the last segment without its terminator
+        parts = text.split(element)
+        parts[0] = _checked_id(parts[0], number + 1)
+        yield parts + _PADDING[: max(PADDED_ELEMENTS - len(parts), 0)]
 
 
-def _segment(number: int, text: str, seps: Separators) -> Segment:
-    parts = text.split(seps.element)
-    segment_id = parts[0].strip().upper()
+def _checked_id(raw: str, number: int) -> str:
+    segment_id = raw.strip().upper()
     if not (2 <= len(segment_id) <= 3 and segment_id.isalnum()):
         raise X12Malformed("the segment does not start with a segment id", number)
-    return Segment(number, segment_id, parts[1:])
+    return segment_id
