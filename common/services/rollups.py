@@ -9,6 +9,7 @@ it rolls back, and reports what differs.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -24,7 +25,7 @@ from sqlalchemy import (
     text,
 )
 
-from common.db.queries import sql
+from common.db.queries import raw_sql, sql
 from common.db.schema import ROLLUP_TABLES
 
 _APPLY = (
@@ -45,6 +46,15 @@ _EMPTY = {
 }
 
 
+def _apply(conn: Connection, customer_id: str) -> None:
+    params = {"customer_id": str(customer_id)}
+    # One upload's delta is grouped in memory rather than spilled to disk (a million lines
+    # into 160k (payer, group, day, lag) rows).
+    conn.execute(text(f"SET LOCAL work_mem = '{_APPLY_WORK_MEM}'"))
+    for name in _APPLY:
+        conn.execute(sql(name), params)
+
+
 def open_line_delta(conn: Connection) -> None:
     """Create this transaction's `line_delta` table (empty)."""
     conn.execute(sql("rollups_create_line_delta"))
@@ -53,12 +63,7 @@ def open_line_delta(conn: Connection) -> None:
 
 def apply_line_delta(conn: Connection, customer_id: str, removals: bool) -> None:
     """Add `line_delta` to every rollup and empty it; `removals` when it holds −1 rows."""
-    params = {"customer_id": str(customer_id)}
-    # One upload's delta is grouped in memory rather than spilled to disk (a million lines
-    # into 160k (payer, group, day, lag) rows).
-    conn.execute(text(f"SET LOCAL work_mem = '{_APPLY_WORK_MEM}'"))
-    for name in _APPLY:
-        conn.execute(sql(name), params)
+    _apply(conn, customer_id)
     if removals:
         for table in ROLLUP_TABLES:
             counts = [table.c[name] == 0 for name in _EMPTY[table.name]]
@@ -67,12 +72,21 @@ def apply_line_delta(conn: Connection, customer_id: str, removals: bool) -> None
 
 
 def rebuild(conn: Connection, customer_id: str) -> None:
-    """Recompute one customer's rollups from its lines (the caller's transaction)."""
+    """Recompute one customer's rollups from its lines (the caller's transaction).
+
+    The apply statements read the lines themselves, through a temporary `line_delta` view;
+    the caller's `line_delta` table, if it has one, is empty again afterwards.
+    """
     for table in ROLLUP_TABLES:
         conn.execute(delete(table).where(table.c.customer_id == customer_id))
+    conn.execute(text("DROP TABLE IF EXISTS line_delta"))
+    view = raw_sql("rollups_lines_as_delta").format(customer_id=uuid.UUID(str(customer_id)))
+    conn.execute(text(view))
+    try:
+        _apply(conn, customer_id)
+    finally:
+        conn.execute(text("DROP VIEW line_delta"))
     open_line_delta(conn)
-    conn.execute(sql("rollups_delta_from_lines"), {"customer_id": str(customer_id)})
-    apply_line_delta(conn, customer_id, removals=False)
 
 
 @dataclass(frozen=True)

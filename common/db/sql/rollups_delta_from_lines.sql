@@ -1,9 +1,0 @@
--- Every line of one customer as an addition: what a rebuild or a verification recomputes from.
-INSERT INTO line_delta (
-    sign, payer, cpt_group, outcome, service_date, submitted_date, decided_date, payment_date,
-    billed_amount, allowed_amount, paid_amount, denial_reason_code, denial_reason_text
-)
-SELECT 1, payer, cpt_group, outcome, service_date, submitted_date, decided_date, payment_date,
-       billed_amount, allowed_amount, paid_amount, denial_reason_code, denial_reason_text
-FROM claims
-WHERE customer_id = CAST(:customer_id AS uuid)
