@@ -24,6 +24,7 @@ import pytest
 from common.bootstrap import Container, use_container
 from common.commands.ingest import ingest_file
 from common.devtools.synth import SynthOptions, write_claims_csv
+from common.devtools.x12_synth import RemitOptions, write_remittance_835
 from common.local.runner import BucketWatcher, BusDriver, make_server
 from common.services.customers import get_customer
 from common.services.reports import write_weekly_report
@@ -58,6 +59,9 @@ def stack(database_url, tmp_path_factory):
     source = tmp_path_factory.mktemp("claims") / "claims-export.csv"
     write_claims_csv(source, SynthOptions(rows=12_000))
     ingest_file(app, source, "alpha")
+    remit = source.with_name("era-aetna.835")
+    write_remittance_835(remit, RemitOptions(lines=600, payers=("Aetna",)))
+    ingest_file(app, remit, "alpha")
     write_weekly_report(app.uow, app.reports_store, get_customer(app.uow, "alpha"), date.today())
     server = make_server(app, "localhost", 0)
     workers = [BucketWatcher(app, interval=0.3), BusDriver(app, interval=0.2)]
@@ -235,6 +239,9 @@ def test_an_admin_changes_an_alert_rule(stack, browser, shots):
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved: updated").wait_for()
     assert "0.55" in page.locator("table.data").inner_text()
+    _nav(page, "Remittances").click()
+    assert "AETNA" in page.locator("table.data").inner_text()
+    shots.take(page, "15-remittances")
     _nav(page, "Reports").click()
     shots.take(page, "15-reports")
     with page.expect_download() as download:

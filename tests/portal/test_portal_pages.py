@@ -42,6 +42,7 @@ def pages(tenant) -> list[tuple[str, str]]:
         (f"/signals/denialscope/{ids['signal']['denialscope']}", "viewer"),
         ("/alerts", "viewer"),
         (f"/alerts/{ids['alert']}", "viewer"),
+        ("/remittances", "viewer"),
         ("/reports", "viewer"),
         (f"/reports/{ids['report']}/download", "viewer"),
         ("/settings", "admin"),
