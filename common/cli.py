@@ -23,6 +23,7 @@ COMMANDS = (
     ("serve", "local", "run every function on one port with the bucket watcher"),
     ("ingest", "ingest", "load a claim file through the pipeline"),
     ("uploads", "ingest", "upload bookkeeping"),
+    ("x12", "x12", "X12 835 tools: strict validation against the guide"),
     ("customers", "admin", "tenants"),
     ("users", "admin", "users"),
     ("migrate", "admin", "apply database migrations"),
