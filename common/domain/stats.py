@@ -19,21 +19,30 @@ def normal_sf(z: float) -> float:
     return 0.5 * math.erfc(z / math.sqrt(2))
 
 
-def poisson_at_least_p(count: int, expected: float) -> float:
-    """P(X ≥ count) for X ~ Poisson(expected): how surprising `count` events are."""
+def poisson_at_least_p(count: int, expected: float, design_effect: float = 1.0) -> float:
+    """P(X ≥ count) for X ~ Poisson(expected): how surprising `count` events are. With a
+    design effect d > 1 (events counted per line but clustered in claims) both are divided
+    by d: 5 denied lines of one claim are nearer one event than five."""
+    if design_effect > 1:
+        count, expected = round(count / design_effect), expected / design_effect
     if count <= 0:
         return 1.0
     return float(pdtrc(count - 1, max(expected, 1e-9)))
 
 
-def binomial_rise_p(x_base: int, n_base: int, x_cur: int, n_cur: int) -> float:
+def binomial_rise_p(
+    x_base: int, n_base: int, x_cur: int, n_cur: int, design_effect: float = 1.0
+) -> float:
     """One-sided exact p that events ran at a higher rate in the current window than in the
     baseline, per unit of exposure (x events over n claims in each window).
 
     The conditional test for two Poisson counts: given x_base + x_cur events, the current
     window's count is Binomial(total, n_cur / (n_base + n_cur)) when the rate is unchanged.
     Exact, so its tail is right at the few-denials counts where the z-test's is far too thin.
+    With a design effect d > 1 the event counts are the effective ones, x/d (rounded).
     """
+    if design_effect > 1:
+        x_base, x_cur = round(x_base / design_effect), round(x_cur / design_effect)
     total = x_base + x_cur
     if x_cur <= 0 or n_base <= 0 or n_cur <= 0:
         return 1.0
@@ -80,6 +89,23 @@ def linear_trend(values: Sequence[float]) -> tuple[float, float]:
     return slope, float(stdtr(k - 2, -t))
 
 
+def rate_design_effect(
+    claims: float, lines: float, lines_sq: float, hits: float, hits_sq: float, hits_lines: float
+) -> float:
+    """The design effect of a rate over lines when lines come in claims: the cluster-robust
+    (ratio-estimator) variance of p = Σd/Σm over the binomial one, k claims of m lines with d
+    hits each. 1 when hits are independent of the claim (Σ(d − pm)² ≈ Σm·p(1 − p)), Σm²/Σm
+    when a claim's lines are all hit or none (a payer denying whole claims). Never below 1."""
+    if claims < 2 or lines <= 0:
+        return 1.0
+    p = hits / lines
+    if p <= 0 or p >= 1:
+        return 1.0
+    spread = hits_sq - 2 * p * hits_lines + p * p * lines_sq  # Σ (d − p·m)²
+    ratio = claims / (claims - 1) * spread / (lines * p * (1 - p))
+    return max(ratio, 1.0)
+
+
 def design_effect(lines: float, lines_sq: float) -> float:
     """Σm² / Σm over claims of m lines: how much a line-level variance understates the truth
     when every line of a claim shares one value (a claim is decided and paid on one day).
@@ -122,15 +148,23 @@ def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
     return min(1.0, 2 * normal_sf(abs(z)))
 
 
-def proportion_test_p(x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0) -> float:
+def proportion_test_p(
+    x1: int, n1: int, x2: int, n2: int, min_expected: float = 5.0, design_effect: float = 1.0
+) -> float:
     """Two-sided p comparing x1/n1 with x2/n2: the two-proportion z-test where its normal
     approximation holds (every expected cell count ≥ `min_expected`), else Fisher's exact test.
 
     At n = 30 and an 8 % denial rate the expected denials are ~2: there the z-test's tail is
-    far too thin and would report p ≈ 1e-6 for what is a 1-in-1,000 event.
+    far too thin and would report p ≈ 1e-6 for what is a 1-in-1,000 event. With a design
+    effect d > 1 (hits clustered in claims, `rate_design_effect`) the counts are the effective
+    ones, x/d of n/d (rounded for Fisher).
     """
     if n1 <= 0 or n2 <= 0:
         return 1.0
+    if design_effect > 1:
+        x1, n1, x2, n2 = (round(v / design_effect) for v in (x1, n1, x2, n2))
+        if n1 <= 0 or n2 <= 0:
+            return 1.0
     total, hits = n1 + n2, x1 + x2
     expected = min(n1, n2) * min(hits, total - hits) / total
     if expected >= min_expected:

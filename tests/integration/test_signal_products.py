@@ -10,7 +10,7 @@ from common.db.schema import customers
 from common.domain.thresholds import DEFAULT_THRESHOLDS
 from common.services.customers import create_customer
 from common.services.signals import PRODUCTS
-from common.services.signals.clustering import POOLED, design_effects, effect_for
+from common.services.signals.clustering import POOLED, design_effects
 from common.services.signals.delayguard import payer_delays
 from common.services.signals.runner import run_product
 from common.services.signals.store import list_signals
@@ -319,8 +319,9 @@ def test_payment_aging_on_a_past_as_of_ignores_later_payments(app, acme, owner, 
 def test_design_effects_count_the_lines_of_each_claim(app, acme, owner):
     day = AS_OF - timedelta(days=5)
     rows = []
-    for i in range(60):  # 60 E&M claims of 3 lines
-        rows += [claim("Aetna", "E&M", day) | {"claim_id": f"E{i}"} for _ in range(3)]
+    for i in range(60):  # 60 E&M claims of 3 lines, every fifth claim denied whole
+        outcome = "DENIED" if i % 5 == 0 else "PAID"
+        rows += [claim("Aetna", "E&M", day, outcome) | {"claim_id": f"E{i}"} for _ in range(3)]
     rows += [claim("Aetna", "RADIOLOGY", day) for _ in range(40)]  # single-line claims
     for i in range(10):  # claims with one E&M and one RADIOLOGY line
         rows += [claim("Aetna", g, day) | {"claim_id": f"M{i}"} for g in ("E&M", "RADIOLOGY")]
@@ -331,16 +332,25 @@ def test_design_effects_count_the_lines_of_each_claim(app, acme, owner):
         small = dataclasses.replace(DEFAULT_THRESHOLDS, design_sample_lines=50)
         sampled = design_effects(conn, acme.id, small)
     # per cell: a claim's lines in that cell; per payer: all its lines
-    assert effects[("Aetna", "E&M")] == pytest.approx((60 * 9 + 10) / 190)
-    assert effects[("Aetna", "RADIOLOGY")] == 1.0
-    assert effects[("Aetna", None)] == pytest.approx((60 * 9 + 40 + 10 * 4) / 240)
+    assert effects.for_days("Aetna", "E&M") == pytest.approx((60 * 9 + 10) / 190)
+    assert effects.for_days("Aetna", "RADIOLOGY") == 1.0
+    assert effects.days[("Aetna", None)] == pytest.approx((60 * 9 + 40 + 10 * 4) / 240)
+    # Whole claims denied: the rate's design effect is the cell's Σm²/Σm, give or take the
+    # k/(k−1) of the cluster-robust variance; no denials on RADIOLOGY: 1.
+    k, lines, p = 70, 190, 36 / 190
+    spread = 12 * 9 * (1 - p) ** 2 + 48 * 9 * p**2 + 10 * p**2  # Σ (d − p·m)²
+    assert effects.for_rate("Aetna", "E&M") == pytest.approx(
+        k / (k - 1) * spread / (lines * p * (1 - p))
+    )
+    assert 2.5 < effects.for_rate("Aetna", "E&M") < 3.1
+    assert effects.for_rate("Aetna", "RADIOLOGY") == 1.0
     # Cigna's 20 lines are under the 30-line minimum: it falls back to the tenant's value
-    assert ("Cigna", "E&M") not in effects and ("Cigna", None) not in effects
-    assert effect_for(effects, "Cigna", "E&M") == effects[POOLED]
-    assert effects[POOLED] == pytest.approx((60 * 9 + 40 + 10 * 4 + 10 * 4) / 260)
+    assert ("Cigna", "E&M") not in effects.days and ("Cigna", None) not in effects.days
+    assert effects.for_days("Cigna", "E&M") == effects.days[POOLED]
+    assert effects.days[POOLED] == pytest.approx((60 * 9 + 40 + 10 * 4 + 10 * 4) / 260)
     # a bounded read: the newest 50 lines are Cigna's 20 and 30 of Aetna's (10 + 10 mixed, 10
     # RADIOLOGY), so only Aetna as a payer reaches 30 sampled lines
-    assert set(sampled) == {("Aetna", None), POOLED}
+    assert set(sampled.days) == {("Aetna", None), POOLED}
 
 
 @pytest.mark.parametrize(("first_denied", "new"), [(28, True), (29, False)])

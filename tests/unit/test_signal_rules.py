@@ -251,3 +251,21 @@ def test_aging_design_effect_scales_the_variance():
     clustered = dataclasses.replace(t, design_effect=4.0)
     z, z4 = (norm.isf(x.p_raw) for x in (t, clustered))
     assert z4 == pytest.approx(z / 2)
+
+
+def test_denial_rate_counts_whole_denied_claims_once():
+    # 10 % → 20 % (100 of 1,000 lines, 40 of 200): p ≈ 6e-5 as independent lines; where the
+    # payer denies whole claims of ~3 lines (design effect 3) it is ≈ 0.02 — not a signal.
+    def group(effect):
+        return driftwatch.GroupStats("Aetna", "E&M", 1000, 100, 200, 40, 5000.0,
+                                     rate_design_effect=effect)  # fmt: skip
+
+    def rates(effect):
+        windows = TH.drift_windows(AS_OF)
+        return driftwatch._rate_signals("c", AS_OF, windows, [group(effect)], TH)
+
+    [s] = rates(1.0)
+    assert s.type == "denial_rate_increase" and s.details["p_raw"] < 1e-4
+    assert s.details["design_effect"] == 1.0
+    assert len(rates(2.0)) == 1  # ≈ 0.005: still a signal
+    assert rates(3.0) == []

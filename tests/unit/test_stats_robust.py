@@ -121,3 +121,56 @@ def test_clustered_mann_whitney_is_calibrated_when_lines_share_a_claim():
         clustered += stats.mann_whitney_p(a, b, effect) < 0.01
     assert plain / trials > 0.025
     assert clustered / trials < 0.017
+
+
+def _claims_rate_effect(rng, claims, whole):
+    """Claims of 1–3 lines at a 10 % denial rate: per line, or whole claims denied."""
+    k = m_sum = m_sq = d_sum = d_sq = dm = 0
+    for _ in range(claims):
+        m = rng.choices((1, 2, 3), (0.55, 0.3, 0.15))[0]
+        per_line = sum(rng.random() < 0.1 for _ in range(m))
+        d = (m if rng.random() < 0.1 else 0) if whole else per_line
+        k, m_sum, m_sq = k + 1, m_sum + m, m_sq + m * m
+        d_sum, d_sq, dm = d_sum + d, d_sq + d * d, dm + d * m
+    return stats.rate_design_effect(k, m_sum, m_sq, d_sum, d_sq, dm), m_sq / m_sum
+
+
+def test_rate_design_effect_sees_whole_claims_denied():
+    rng = random.Random(6)
+    independent, _ = _claims_rate_effect(rng, 5000, whole=False)
+    whole, sizes = _claims_rate_effect(rng, 5000, whole=True)
+    assert independent == pytest.approx(1.0, abs=0.1)
+    assert whole == pytest.approx(sizes, rel=0.1)  # Σm²/Σm ≈ 1.94
+    assert stats.rate_design_effect(1, 3, 9, 3, 9, 9) == 1.0  # one claim: no estimate
+    assert stats.rate_design_effect(10, 20, 40, 0, 0, 0) == 1.0  # no denials
+
+
+def test_clustered_counts_are_effective_counts():
+    # Design effect 2: 40 of 400 against 30 of 100 is tested as 20 of 200 against 15 of 50.
+    assert stats.proportion_test_p(40, 400, 30, 100, design_effect=2.0) == (
+        stats.proportion_test_p(20, 200, 15, 50)
+    )
+    assert stats.binomial_rise_p(40, 2000, 24, 500, 2.0) == stats.binomial_rise_p(20, 2000, 12, 500)
+    assert stats.poisson_at_least_p(10, 2.0, 2.0) == stats.poisson_at_least_p(5, 1.0)
+    for p in (stats.proportion_test_p(40, 400, 30, 100), stats.binomial_rise_p(40, 2000, 24, 500)):
+        assert p < 0.01  # significant as independent lines …
+    assert stats.binomial_rise_p(40, 2000, 24, 500, 2.0) > 0.01  # … not as 2-line claims
+
+
+def test_clustered_proportion_test_is_calibrated_when_claims_are_denied_whole():
+    rng = random.Random(9)
+
+    def window(claims):
+        x = n = 0
+        for _ in range(claims):
+            m = rng.choices((1, 2, 3), (0.55, 0.3, 0.15))[0]
+            x, n = x + (m if rng.random() < 0.1 else 0), n + m
+        return x, n
+
+    trials, plain, clustered = 2000, 0, 0
+    for _ in range(trials):
+        (x1, n1), (x2, n2) = window(600), window(120)
+        plain += stats.proportion_test_p(x1, n1, x2, n2) < 0.01
+        clustered += stats.proportion_test_p(x1, n1, x2, n2, design_effect=1.94) < 0.01
+    assert plain / trials > 0.03
+    assert clustered / trials < 0.017

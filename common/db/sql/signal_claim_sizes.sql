@@ -7,22 +7,28 @@
 -- range keeps the planner on ix_claims_customer_id_pk: walking the primary key backwards
 -- through other tenants' newer lines was 10x slower. A line without a claim id is a claim of
 -- its own.
--- Returns lines and the sum of squared claim sizes (design effect = lines_sq / lines).
+-- Returns claims, lines and the sum of squared claim sizes (design effect of a value the
+-- lines share = lines_sq / lines), and the denied lines d per claim as sums of d, d² and d·m
+-- (the design effect of the denial rate: how far denials cluster within claims).
 WITH recent AS (
-    SELECT payer, cpt_group, coalesce(claim_id, line_key) AS claim
+    SELECT payer, cpt_group, coalesce(claim_id, line_key) AS claim, outcome = 'DENIED' AS denied
     FROM claims
     WHERE customer_id = :customer_id
       AND (customer_id, id) >= (CAST(:customer_id AS uuid), CAST(:first_id AS bigint))
       AND outcome IN ('PAID', 'DENIED')
 ),
 sizes AS (
-    SELECT payer, cpt_group, count(*) AS m
+    SELECT payer, cpt_group, count(*) AS m, count(*) FILTER (WHERE denied) AS d
     FROM recent
     GROUP BY GROUPING SETS ((payer, cpt_group, claim), (payer, claim))
 )
 SELECT payer,
        cpt_group,
+       count(*)::float8 AS claims,
        sum(m)::float8 AS lines,
-       sum(m * m)::float8 AS lines_sq
+       sum(m * m)::float8 AS lines_sq,
+       sum(d)::float8 AS denied,
+       sum(d * d)::float8 AS denied_sq,
+       sum(d * m)::float8 AS denied_lines
 FROM sizes
 GROUP BY payer, cpt_group

@@ -23,7 +23,7 @@ from common.domain import stats
 from common.domain.signal_model import Signal, delay_confidence, label_for
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
-from common.services.signals.clustering import design_effects, effect_for
+from common.services.signals.clustering import design_effects
 from common.services.signals.payment_aging import aging_signals
 from common.services.signals.text import day_before, money
 
@@ -67,9 +67,10 @@ def payer_delays(conn: Connection, customer_id: str, as_of: date, th: SignalThre
         )
         target = p.windows if r["kind"] == "window" else p.weeks
         target[r["bucket"]] = Bucket(r["n"], r["mean_days"], r["var_days"], float(r["dollars"]))
-    effects = design_effects(conn, customer_id, th) if payers else {}
-    for p in payers.values():
-        p.design_effect = effect_for(effects, p.payer)
+    if payers:
+        effects = design_effects(conn, customer_id, th)
+        for p in payers.values():
+            p.design_effect = effects.for_days(p.payer)
     return list(payers.values())
 
 

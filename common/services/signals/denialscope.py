@@ -25,6 +25,7 @@ from common.domain import stats
 from common.domain.signal_model import Signal, label_for, volume_confidence
 from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
+from common.services.signals.clustering import design_effects
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "denialscope"
@@ -68,6 +69,9 @@ class History:
     dollars: dict[str, list[float]] = field(default_factory=dict)  # per period, newest first
     reason_lookback: dict[tuple[str, str], int] = field(default_factory=dict)
     rare: dict[str, int] = field(default_factory=dict)
+    # per payer, how far denials cluster within claims (clustering.DesignEffects.for_rate):
+    # counts of denied lines are divided by it before the reason tests
+    clustering: dict[str, float] = field(default_factory=dict)
 
 
 def history(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds) -> History:
@@ -102,7 +106,11 @@ def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
     """DenialScope signals for one customer and `as_of`."""
     totals, reasons = counts(conn, customer_id, as_of, th)
     fields = run_fields(PRODUCT, customer_id, as_of, th.denial_windows(as_of))
-    run = _Run(th, totals, fields, history(conn, customer_id, as_of, th))
+    past = history(conn, customer_id, as_of, th)
+    if totals:
+        effects = design_effects(conn, customer_id, th)
+        past.clustering = {payer: effects.for_rate(payer) for payer in totals}
+    run = _Run(th, totals, fields, past)
     return run.reason_spikes(reasons) + run.new_reasons(reasons) + run.dollar_spikes()
 
 
@@ -132,7 +140,7 @@ class _Run:
         raw = [
             stats.binomial_rise_p(
                 r.denied_baseline, self.totals[r.payer].n_baseline, r.denied_current,
-                self.totals[r.payer].n_current,
+                self.totals[r.payer].n_current, self.past.clustering.get(r.payer, 1.0),
             )
             for r in tested
         ]  # fmt: skip
@@ -170,9 +178,10 @@ class _Run:
             and self.totals[r.payer].n_baseline >= th.denial_min_claims
         ]  # fmt: skip
         raw = [
-            stats.poisson_at_least_p(r.denied_current, self._background(r.payer))
+            stats.poisson_at_least_p(r.denied_current, self._background(r.payer),
+                                     self.past.clustering.get(r.payer, 1.0))
             for r in candidates
-        ]
+        ]  # fmt: skip
         found = []
         for r, p_raw, q in zip(candidates, raw, stats.benjamini_hochberg(raw), strict=True):
             if q >= th.denial_max_p:

@@ -23,7 +23,7 @@ from common.domain.signal_model import Signal, direction_of, label_for, volume_c
 from common.domain.thresholds import SignalThresholds
 from common.domain.upload_quality import lag_basis
 from common.services.signals.base import run_fields
-from common.services.signals.clustering import design_effects, effect_for
+from common.services.signals.clustering import design_effects
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "driftwatch"
@@ -44,6 +44,7 @@ class GroupStats:
     days_baseline: dict[int, int] = field(default_factory=dict)
     days_current: dict[int, int] = field(default_factory=dict)
     design_effect: float = 1.0  # Σm²/Σm over the cell's claims of m lines
+    rate_design_effect: float = 1.0  # how far its denials cluster within claims
 
 
 def group_stats(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds):
@@ -68,9 +69,11 @@ def group_stats(conn: Connection, customer_id: str, as_of: date, th: SignalThres
             )
         hist = groups[key].days_current if r["is_current"] else groups[key].days_baseline
         hist[r["days"]] = r["n"]
-    effects = design_effects(conn, customer_id, th) if groups else {}
-    for (payer, group), g in groups.items():
-        g.design_effect = effect_for(effects, payer, group)
+    if groups:
+        effects = design_effects(conn, customer_id, th)
+        for (payer, group), g in groups.items():
+            g.design_effect = effects.for_days(payer, group)
+            g.rate_design_effect = effects.for_rate(payer, group)
     return list(groups.values())
 
 
@@ -86,8 +89,13 @@ def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
 def _rate_signals(customer_id, as_of, windows, groups, th) -> list[Signal]:
     raw = [
         stats.proportion_test_p(
-            g.denied_baseline, g.n_baseline, g.denied_current, g.n_current, th.test_min_expected
-        )
+            g.denied_baseline,
+            g.n_baseline,
+            g.denied_current,
+            g.n_current,
+            th.test_min_expected,
+            g.rate_design_effect,
+        )  # fmt: skip
         for g in groups
     ]
     found = []
@@ -177,6 +185,7 @@ def _signal(customer_id, as_of, windows, g, th, metric, values, ps, severity, do
         details["design_effect"] = round(g.design_effect, 3)
     if metric == "denial_rate":
         details |= {
+            "design_effect": round(g.rate_design_effect, 3),
             "denied_baseline": g.denied_baseline,
             "denied_current": g.denied_current,
             "billed_current": round(g.dollars_current, 2),

@@ -31,7 +31,7 @@ from common.db.queries import sql
 from common.domain import stats
 from common.domain.signal_model import Signal, label_for, volume_confidence
 from common.domain.thresholds import SignalThresholds
-from common.services.signals.clustering import design_effects, effect_for
+from common.services.signals.clustering import design_effects
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "delayguard"
@@ -127,8 +127,10 @@ def aging_signals(
 ) -> list[Signal]:
     """payment_aging signals for one customer and `as_of`."""
     payers = payer_aging(conn, customer_id, as_of, th)
-    effects = design_effects(conn, customer_id, th) if payers else {}
-    tests = [aging_test(p, as_of, effect_for(effects, p.payer)) for p in payers]
+    if not payers:
+        return []
+    effects = design_effects(conn, customer_id, th)
+    tests = [aging_test(p, as_of, effects.for_days(p.payer)) for p in payers]
     return judge(tests, customer_id, as_of, th)
 
 
