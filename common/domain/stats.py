@@ -22,9 +22,11 @@ def normal_sf(z: float) -> float:
 def poisson_at_least_p(count: int, expected: float, design_effect: float = 1.0) -> float:
     """P(X ≥ count) for X ~ Poisson(expected): how surprising `count` events are. With a
     design effect d > 1 (events counted per line but clustered in claims) both are divided
-    by d: 5 denied lines of one claim are nearer one event than five."""
+    by d: 5 denied lines of one claim are nearer one event than five (never a smaller p than
+    the count as it is)."""
     if design_effect > 1:
-        count, expected = round(count / design_effect), expected / design_effect
+        effective = poisson_at_least_p(round(count / design_effect), expected / design_effect)
+        return max(poisson_at_least_p(count, expected), effective)
     if count <= 0:
         return 1.0
     return float(pdtrc(count - 1, max(expected, 1e-9)))
@@ -39,10 +41,12 @@ def binomial_rise_p(
     The conditional test for two Poisson counts: given x_base + x_cur events, the current
     window's count is Binomial(total, n_cur / (n_base + n_cur)) when the rate is unchanged.
     Exact, so its tail is right at the few-denials counts where the z-test's is far too thin.
-    With a design effect d > 1 the event counts are the effective ones, x/d (rounded).
+    With a design effect d > 1 the event counts are the effective ones, x/d (rounded; never a
+    smaller p than the counts as they are).
     """
     if design_effect > 1:
-        x_base, x_cur = round(x_base / design_effect), round(x_cur / design_effect)
+        effective = (round(x_base / design_effect), n_base, round(x_cur / design_effect), n_cur)
+        return max(binomial_rise_p(x_base, n_base, x_cur, n_cur), binomial_rise_p(*effective))
     total = x_base + x_cur
     if x_cur <= 0 or n_base <= 0 or n_cur <= 0:
         return 1.0
@@ -157,18 +161,25 @@ def proportion_test_p(
     At n = 30 and an 8 % denial rate the expected denials are ~2: there the z-test's tail is
     far too thin and would report p ≈ 1e-6 for what is a 1-in-1,000 event. With a design
     effect d > 1 (hits clustered in claims, `rate_design_effect`) the counts are the effective
-    ones, x/d of n/d (rounded for Fisher).
+    ones, x/d of n/d (rounded for Fisher; never a smaller p than the counts as they are).
     """
+    plain = _proportion_p(x1, n1, x2, n2, min_expected)
+    if design_effect <= 1:
+        return plain
+    effective = [v / design_effect for v in (x1, n1, x2, n2)]
+    return max(plain, _proportion_p(*effective, min_expected))
+
+
+def _proportion_p(x1: float, n1: float, x2: float, n2: float, min_expected: float) -> float:
     if n1 <= 0 or n2 <= 0:
         return 1.0
-    if design_effect > 1:
-        x1, n1, x2, n2 = (round(v / design_effect) for v in (x1, n1, x2, n2))
-        if n1 <= 0 or n2 <= 0:
-            return 1.0
     total, hits = n1 + n2, x1 + x2
     expected = min(n1, n2) * min(hits, total - hits) / total
     if expected >= min_expected:
         return two_proportion_p(x1, n1, x2, n2)
+    x1, n1, x2, n2 = (round(v) for v in (x1, n1, x2, n2))
+    if n1 <= 0 or n2 <= 0:
+        return 1.0
     return fisher_exact_p(x1, n1, x2, n2)
 
 

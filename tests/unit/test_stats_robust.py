@@ -174,3 +174,18 @@ def test_clustered_proportion_test_is_calibrated_when_claims_are_denied_whole():
         clustered += stats.proportion_test_p(x1, n1, x2, n2, design_effect=1.94) < 0.01
     assert plain / trials > 0.03
     assert clustered / trials < 0.017
+
+
+def test_a_design_effect_never_strengthens_the_evidence():
+    # Effective counts are rounded for the exact tests: rounding must not turn a design
+    # effect of 1.05 into a smaller p than the counts as they are.
+    rng = random.Random(12)
+    for _ in range(2000):
+        n1, n2 = rng.randint(30, 2000), rng.randint(30, 400)
+        x1, x2 = rng.randint(0, n1 // 5), rng.randint(0, n2 // 3)
+        d = rng.uniform(1.0, 1.3)
+        assert stats.proportion_test_p(x1, n1, x2, n2, design_effect=d) >= (
+            stats.proportion_test_p(x1, n1, x2, n2)
+        )
+        assert stats.binomial_rise_p(x1, n1, x2, n2, d) >= stats.binomial_rise_p(x1, n1, x2, n2)
+        assert stats.poisson_at_least_p(x2, x1 / 10, d) >= stats.poisson_at_least_p(x2, x1 / 10)
