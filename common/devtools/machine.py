@@ -12,6 +12,7 @@ from sqlalchemy import text
 def machine_info(engine=None) -> dict:
     """CPU model and count, memory, OS, Python and (when given an engine) Postgres version."""
     import psutil  # the `local` extra: imported when a benchmark runs, not with the CLI
+
     model = platform.processor() or "unknown"
     with contextlib.suppress(OSError), open("/proc/cpuinfo") as cpuinfo:
         for line in cpuinfo:
