@@ -20,6 +20,9 @@ EPISODE_FAMILIES = {
     # a new denial reason becomes a known reason's rate spike once it enters the lookback
     "new_denial_reason": "denial_reason",
     "reason_rate_spike": "denial_reason",
+    # the same per CARC family (signals/denial_families.py)
+    "new_denial_family": "denial_family",
+    "family_rate_spike": "denial_family",
 }
 
 

@@ -27,6 +27,13 @@ def family(reason_code: str) -> str:
     return _families().get(code, UNKNOWN_FAMILY)
 
 
+def family_of(reason: str) -> str | None:
+    """The family of a denial reason that is a CARC (`CO-50`, `50`), None for anything else
+    (free text, a payer's own code): a reason that names no CARC belongs to no family."""
+    code = reason.strip().upper().rpartition("-")[2]
+    return _families().get(code)
+
+
 def code_list() -> dict[str, str]:
     """Every code with its family (a copy)."""
     return dict(_families())

@@ -26,9 +26,18 @@ from common.domain.thresholds import SignalThresholds
 from common.services.signals.base import run_fields
 from common.services.signals.clustering import design_effects
 from common.services.signals.denial_data import Counts, History, counts, history
+from common.services.signals.denial_families import (
+    FAMILY_SPIKE,
+    NEW_FAMILY,
+    beyond_reasons,
+    family_lookback,
+    label,
+)
+from common.services.signals.denial_families import by_family as families_of
 from common.services.signals.text import day_before, money, pct, points
 
 PRODUCT = "denialscope"
+REASON_SPIKE, NEW_REASON = "reason_rate_spike", "new_denial_reason"
 
 
 def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds) -> list[Signal]:
@@ -40,7 +49,12 @@ def detect(conn: Connection, customer_id: str, as_of: date, th: SignalThresholds
         effects = design_effects(conn, customer_id, th)
         past.clustering = {payer: effects.for_rate(payer) for payer in totals}
     run = _Run(th, totals, fields, past)
-    return run.reason_spikes(reasons) + run.new_reasons(reasons) + run.dollar_spikes()
+    found = run.reason_spikes(reasons) + run.new_reasons(reasons, past.reason_lookback)
+    families = families_of(reasons)
+    family_found = run.reason_spikes(families, FAMILY_SPIKE, label) + run.new_reasons(
+        families, family_lookback(past.reason_lookback), NEW_FAMILY, label
+    )
+    return found + beyond_reasons(found, family_found) + run.dollar_spikes()
 
 
 @dataclass(frozen=True)
@@ -59,10 +73,10 @@ class _Run:
         floor = self.th.denial_min_claims
         return payer.n_baseline >= floor and payer.n_current >= floor
 
-    def reason_spikes(self, reasons: list[Counts]) -> list[Signal]:
+    def reason_spikes(self, reasons: list[Counts], kind=REASON_SPIKE, name=str) -> list[Signal]:
         """A known reason's rate over the payer's claims up ≥ 50 % and ≥ 2 points on ≥ 5
         recent denials, with the exact one-sided test at p < 0.01 after BH over every known
-        reason of every eligible payer."""
+        reason of every eligible payer (or the same per CARC family: `kind`, `name`)."""
         th = self.th
         # A reason absent from the baseline is judged as new, not as a spike.
         tested = [r for r in reasons if r.denied_baseline and self.eligible(self.totals[r.payer])]
@@ -86,24 +100,22 @@ class _Run:
             ):
                 continue
             summary = (
-                f"{r.payer} denied {pct(now)} of claims for {r.reason} in {self.span}, "
+                f"{r.payer} denied {pct(now)} of claims for {name(r.reason)} in {self.span}, "
                 f"up from {pct(before)} ({points(now - before)})."
             )
             dollars = r.dollars_current * (1 - before / now)
-            found.append(
-                self._reason(r, "reason_rate_spike", relative, (p_raw, q), dollars, summary)
-            )
+            found.append(self._reason(r, kind, relative, (p_raw, q), dollars, summary))
         return found
 
-    def new_reasons(self, reasons: list[Counts]) -> list[Signal]:
+    def new_reasons(self, reasons: list[Counts], lookback, kind=NEW_REASON, name=str):
         """A reason first denied within the last 28 days (absent for the payer over the 180
         days before them), ≥ 5 recent denials, and more than the payer's background of rare
-        reasons explains (Poisson, BH over the candidates)."""
+        reasons explains (Poisson, BH over the candidates); or the same per CARC family."""
         th = self.th
         candidates = [
             r for r in reasons
             if r.denied_current >= th.denial_new_reason_min
-            and self.past.reason_lookback.get((r.payer, r.reason), 0) == 0
+            and lookback.get((r.payer, r.reason), 0) == 0
             and self.totals[r.payer].n_baseline >= th.denial_min_claims
         ]  # fmt: skip
         raw = [
@@ -116,17 +128,13 @@ class _Run:
             if q >= th.denial_max_p:
                 continue
             summary = (
-                f"{r.payer} started denying claims for {r.reason}: {r.denied_current} "
+                f"{r.payer} started denying claims for {name(r.reason)}: {r.denied_current} "
                 f"denials ({money(r.dollars_current)}) in {self.span}; none in the "
                 f"{th.denial_new_reason_lookback_days} days before the last "
                 f"{th.new_reason_episode_days}."
             )
             severity = self._new_reason_severity(r)
-            found.append(
-                self._reason(
-                    r, "new_denial_reason", severity, (p_raw, q), r.dollars_current, summary
-                )
-            )
+            found.append(self._reason(r, kind, severity, (p_raw, q), r.dollars_current, summary))
         return found
 
     def _background(self, payer: str) -> float:

@@ -18,7 +18,8 @@ PRODUCTS = {
 TYPES = {
     "driftwatch": ("denial_rate_increase", "denial_rate_decrease", "decision_time_increase",
                    "decision_time_decrease"),
-    "denialscope": ("new_denial_reason", "reason_rate_spike", "denial_dollars_spike"),
+    "denialscope": ("new_denial_reason", "reason_rate_spike", "new_denial_family",
+                    "family_rate_spike", "denial_dollars_spike"),
     "delayguard": ("payment_slowdown", "payment_aging", "payment_timing_trend"),
 }  # fmt: skip
 SEVERITIES = ("critical", "high", "medium", "low")
