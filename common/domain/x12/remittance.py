@@ -9,7 +9,6 @@ output: only the segments and elements named here leave the reader.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from common.domain.x12.claims import (
     CanonicalLine,
@@ -21,41 +20,13 @@ from common.domain.x12.claims import (
     x12_date,
 )
 from common.domain.x12.envelope import ENVELOPE_IDS, EnvelopeCheck
+from common.domain.x12.records import ProviderAdjustment, Remittance
 from common.domain.x12.tokens import Segment, Separators, X12Malformed
 
 TRANSACTION_835 = "835"
 # Segments read only inside a transaction and never ending a claim: the hot path.
 _DETAIL_IDS = frozenset({"CAS", "DTM", "REF", "AMT", "NM1", "LQ", "MIA", "MOA", "QTY", "PER",
                          "N3", "N4", "LX", "TS3", "TS2", "RDM", "CUR", "N2"})  # fmt: skip
-
-
-@dataclass(frozen=True)
-class ProviderAdjustment:
-    """One PLB adjustment: reason (WO recoupment, L6 interest, FB forwarding …), amount."""
-
-    reason: str
-    reference: str
-    amount: str
-    fiscal_period: str
-
-
-@dataclass
-class Remittance:
-    """One ST/SE transaction: a payer's payment (BPR), its claims and PLB adjustments."""
-
-    segment: int
-    control: str
-    payer: str = ""
-    trace_number: str = ""
-    payment_method: str = ""
-    payment_amount: str = ""
-    payment_date: str = ""
-    production_date: str = ""
-    claims: int = 0
-    lines: int = 0
-    claims_paid: float = 0.0
-    reversals_replaced: int = 0
-    provider_adjustments: list[ProviderAdjustment] = field(default_factory=list)
 
 
 class RemittanceReader:

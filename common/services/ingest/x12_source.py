@@ -19,7 +19,8 @@ from common.domain.claim_rows import FIELDS
 from common.domain.dates import parse_date
 from common.domain.x12 import carc
 from common.domain.x12.claims import CanonicalLine, amount
-from common.domain.x12.remittance import ProviderAdjustment, Remittance, RemittanceReader
+from common.domain.x12.records import ProviderAdjustment, Remittance
+from common.domain.x12.remittance import RemittanceReader
 from common.domain.x12.tokens import read_segments
 from common.services.ingest.report import Tally
 
