@@ -118,10 +118,13 @@ def is_public_address(address: str) -> bool:
         mapped = ip.ipv4_mapped or (_low_ipv4(ip) if translated else None)
         if mapped is not None:  # the packets go to this IPv4 address
             return _is_public(mapped)
-        if ip.sixtofour is not None and not _is_public(ip.sixtofour):
-            return False
-        if ip.teredo is not None and not all(_is_public(v4) for v4 in ip.teredo):
-            return False
+        # 6to4 and Teredo carry the IPv4 their packets reach: judge that, not the IPv6 form,
+        # whose own flags differ between Python releases (3.11.2 calls 2002::/16 private,
+        # 3.11.7 does not).
+        if ip.sixtofour is not None:
+            return _is_public(ip.sixtofour)
+        if ip.teredo is not None:
+            return all(_is_public(v4) for v4 in ip.teredo)
     return _is_public(ip)
 
 
