@@ -209,3 +209,24 @@ def test_a_repeated_claim_in_one_file_keeps_one_set_of_adjustments(
         "ORDER BY a.position",
     )
     assert [a["reason_code"] for a in found] == ["45", "2"]
+
+
+def test_a_resent_remittance_is_one_payment(app, acme, tmp_path, owner):
+    body = (FIXTURES / "remittance_full.835").read_bytes()
+    for name, data in (("first.835", body), ("again.835", body + b"\n")):  # other bytes
+        (tmp_path / name).write_bytes(data)
+        assert ingest_file(app, tmp_path / name, "acme")["status"] == "loaded"
+    assert len(rows(owner, "SELECT id FROM remittances")) == 1
+    assert len(rows(owner, "SELECT id FROM provider_adjustments")) == 2
+
+
+def test_a_file_whose_lines_all_fail_records_no_payment(app, acme, tmp_path, owner):
+    text_ = (FIXTURES / "two_transactions.835").read_text()
+    bad = text_.replace("N1*PR*ACME HEALTH PLAN", "N1*PR*John Smith").replace(
+        "N1*PR*SUMMIT MUTUAL INSURANCE", "N1*PR*Jane Doe"
+    )
+    (tmp_path / "people.835").write_text(bad)
+    report = ingest_file(app, tmp_path / "people.835", "acme")
+    assert report["status"] == "rejected"
+    assert report["rejections"] == {"phi.person_name": 3}
+    assert rows(owner, "SELECT id FROM remittances") == []

@@ -203,7 +203,8 @@ class _FileLoad:
         conn.execute(sql("ingest_insert_findings"), params)
         warnings = loaded_warnings(conn, params, samples)
         if x12 is not None:
-            stored = x12.store(conn, params, validator.payer, first_upload=not self.has_claims)
+            loaded = bool(merger.quality.get("accepted"))
+            stored = x12.store(conn, params, validator.payer, not self.has_claims, loaded)
             context["remittance"] = stored | {
                 "envelope_warnings": x12.envelope_warnings(warnings["tally"])
             }

@@ -68,8 +68,12 @@ class X12Source:
                 family = families[reason] = carc.family(reason)
             write((row_number, line_key, position, group, reason, value.strip(), family))
 
-    def store(self, conn: Connection, params: dict, payer_of, first_upload: bool) -> dict:
-        """Write the adjustments and remittances; the report's `remittance` detail."""
+    def store(
+        self, conn: Connection, params: dict, payer_of, first_upload: bool, lines_loaded: bool
+    ) -> dict:
+        """Write the adjustments and (when any line loaded) the remittances; the report's
+        `remittance` detail. A file none of whose lines loaded is rejected: its payments are
+        not recorded either."""
         conn.execute(sql("x12_create_adjustment_stage"))
         copy_into(conn, "adjustment_stage", self._adjustments)
         if first_upload:
@@ -79,8 +83,10 @@ class X12Source:
             conn.execute(sql("x12_insert_adjustments"), params)
         found = self._reader.remittances
         rows = [_remittance_row(r, payer_of) for r in found]
-        if rows:
-            conn.execute(sql("x12_insert_remittances"), params | {"rows": json.dumps(rows)})
+        if rows and lines_loaded:
+            batch = params | {"rows": json.dumps(rows)}
+            conn.execute(sql("x12_replace_remittances"), batch)
+            conn.execute(sql("x12_insert_remittances"), batch)
             plb = [_plb_row(r.segment, a) for r in found for a in r.provider_adjustments]
             if plb := [row for row in plb if row is not None]:
                 query = sql("x12_insert_provider_adjustments")
