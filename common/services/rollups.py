@@ -51,8 +51,16 @@ def _apply(conn: Connection, customer_id: str) -> None:
     # One upload's delta is grouped in memory rather than spilled to disk (a million lines
     # into 160k (payer, group, day, lag) rows).
     conn.execute(text(f"SET LOCAL work_mem = '{_APPLY_WORK_MEM}'"))
-    for name in _APPLY:
-        conn.execute(sql(name), params)
+    # The planner cannot know how many lines the load just wrote (the temporary delta has no
+    # statistics; a first upload's lines are this transaction's), guesses a dozen and sorts
+    # them all for a GroupAggregate. Hashing instead, measured on a 1M-line first upload:
+    # groups 4.0 -> 3.4 s, aging 1.8 -> 0.6 s, payments 1.5 -> 0.4 s.
+    conn.execute(text("SET LOCAL enable_sort = off"))
+    try:
+        for name in _APPLY:
+            conn.execute(sql(name), params)
+    finally:
+        conn.execute(text("SET LOCAL enable_sort = on"))
 
 
 def open_line_delta(conn: Connection) -> None:
