@@ -25,6 +25,10 @@ STATUS_TEXT = {
 }  # fmt: skip
 
 
+# Operations that answer without the database (everything else can be 503 with Retry-After).
+STATIC_PATHS = frozenset({"/v1/openapi.json"})
+
+
 def _error_statuses(route: Route) -> list[int]:
     statuses = set(route.errors)
     if route.role:
@@ -37,6 +41,8 @@ def _error_statuses(route: Route) -> list[int]:
         statuses |= {400, 422}  # 400: a cursor that is not ours
     if route.body:
         statuses |= {400, 413, 415, 422}
+    if route.path not in STATIC_PATHS:
+        statuses.add(503)  # the database is down or restarting: the same request may work later
     return sorted(statuses)
 
 
@@ -100,13 +106,14 @@ def _responses(route: Route, refs: dict) -> dict:
         responses[str(route.status)] = {"description": STATUS_TEXT[route.status], "content": body}
     error = {"application/json": {"schema": refs[(ErrorResponse, "serialization")]}}
     for status in _error_statuses(route):
-        if status == 503 and route.response is not None:
+        if status == 503 and 503 in route.errors and route.response is not None:
+            # /health answers 503 with its own document (database: unreachable)
             content = {"application/json": {"schema": refs[(route.response, "serialization")]}}
         else:
             content = error
         responses[str(status)] = {"description": STATUS_TEXT[status], "content": content}
-        if status == 429:
-            responses["429"]["headers"] = {
+        if status in (429, 503) and not (status == 503 and 503 in route.errors):
+            responses[str(status)]["headers"] = {
                 "Retry-After": {"description": "seconds", "schema": {"type": "integer"}}
             }
     return responses
