@@ -1,6 +1,9 @@
--- A page of uploads, newest first; keyset on (received_at, id).
+-- A page of uploads, newest first; keyset on (received_at, id). Skipped rows (self-pay,
+-- totals) are counted in the report only.
 SELECT id, object_name, status, sha256, size_bytes, encoding, delimiter, rows_total,
-       rows_accepted, rows_rejected, rows_warning, date_min, date_max, error, received_at,
+       rows_accepted, rows_rejected, rows_warning,
+       COALESCE(CAST(report ->> 'rows_skipped' AS integer), 0) AS rows_skipped,
+       date_min, date_max, error, received_at,
        completed_at
 FROM uploads
 WHERE customer_id = CAST(:customer_id AS uuid)

@@ -36,6 +36,7 @@ class Upload(Output):
     rows_accepted: int
     rows_rejected: int
     rows_warning: int
+    rows_skipped: int = Field(description="self-pay and totals rows: no payer decisions")
     date_min: date | None
     date_max: date | None
     error: str | None
