@@ -206,3 +206,10 @@ def test_mutated_files_read_or_are_malformed_never_crash():
         except X12Malformed:
             continue
         assert all(len(line.values) == 14 for line in lines)
+
+
+def test_a_utf8_byte_order_mark_before_isa_is_read_past():
+    with_bom, _ = read(b"\xef\xbb\xbf" + fixture("remittance_full.835"))
+    plain, _ = read(fixture("remittance_full.835"))
+    assert [ln.values for ln in with_bom] == [ln.values for ln in plain]
+    assert looks_like_x12(b"\xef\xbb\xbf\r\nISA*00*")

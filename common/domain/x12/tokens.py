@@ -16,6 +16,7 @@ from common.domain import rules
 from common.domain.csv_reader import CsvFormatError
 
 CHUNK_BYTES = 1 << 16
+UTF8_BOM = b"\xef\xbb\xbf"
 PADDED_ELEMENTS = 20  # CAS has 19 elements, BPR16 is the furthest one read
 _PADDING = [""] * PADDED_ELEMENTS
 # The ids of an 835 and its envelope, as written: anything else is checked for a valid id.
@@ -69,7 +70,7 @@ class Segment:
 
 def looks_like_x12(head: bytes) -> bool:
     """Whether the first bytes of a file are an X12 interchange (ISA) or a bare transaction."""
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    text = head.removeprefix(UTF8_BOM).lstrip(b" \t\r\n")
     return text.startswith(b"ISA") or text.startswith(b"ST") and text[2:3] in (b"*", b"|", b"^")
 
 
@@ -105,7 +106,10 @@ def read_segments(blob: BinaryIO) -> tuple[Separators, Iterator[list[str]]]:
     PADDED_ELEMENTS: plain lists, since a million-line file has seven million segments. The
     n-th list is segment number n.
     """
-    head = blob.read(_HEAD_BYTES).decode("latin-1")
+    raw = blob.read(_HEAD_BYTES)
+    # Bytes are decoded as Latin-1, so a UTF-8 byte-order mark (Windows editors add one) has to
+    # go as bytes: decoded it would be three letters before ISA.
+    head = raw.removeprefix(UTF8_BOM).decode("latin-1")
     seps = separators(head)
     return seps, _segments(blob, head, seps)
 
