@@ -94,6 +94,7 @@ class RowValidator:
         date_order: str = MONTH_FIRST,
         decimal_separator: str = POINT,
         claim_level_lines: bool = False,
+        payer_spellings: Mapping[str, str] | None = None,
     ) -> None:
         index = header_map.index
         width = max(header_map.width, max(index.values(), default=-1) + 1)
@@ -105,6 +106,9 @@ class RowValidator:
         self._aliases = payer_aliases
         self._trusted = frozenset(payer_aliases) | {payer_key(v) for v in payer_aliases.values()}
         self._overrides = cpt_overrides
+        # One payer is one payer whatever its letter case (SPEC 2.3): the spelling the
+        # customer's lines have, else this file's first; bounded like the caches.
+        self._spellings = dict(payer_spellings or {})
         self._money_max = money_max
         self.date_order, self.decimal_separator = date_order, decimal_separator
         # An 835 claim paid without SVC lines is one line with no cpt, group OTHER (SPEC 2.7).
@@ -200,8 +204,13 @@ class RowValidator:
             result = (None, rules.SKIP_SELF_PAY)
         elif rule := phi.scan(name, phi.TRUSTED_PAYER if key in self._trusted else phi.PAYER):
             result = (None, rule)
+        elif key in self._aliases:
+            result = (self._aliases[key], None)
         else:
-            result = (self._aliases.get(key, name), None)
+            spelling = self._spellings.get(key)
+            if spelling is None and len(self._spellings) < _CACHE_LIMIT:
+                spelling = self._spellings[key] = name
+            result = (spelling or name, None)
         return _remember(self._payers, raw, result)
 
     def payer(self, raw: str) -> str | None:

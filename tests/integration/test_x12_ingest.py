@@ -13,7 +13,7 @@ from common.commands.ingest import ingest_file
 from common.db import schema
 from common.devtools.x12_synth import RemitOptions, write_remittance_835
 from common.services.customers import create_customer
-from tests.ingest_helpers import drop_and_fire
+from tests.ingest_helpers import csv_bytes, drop_and_fire
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "x12"
 PHI = ("DOE", "JANE", "ROE", "RICHARD", "POE", "EDGAR", "MEMBER", "MRN778899")
@@ -230,3 +230,20 @@ def test_a_file_whose_lines_all_fail_records_no_payment(app, acme, tmp_path, own
     assert report["status"] == "rejected"
     assert report["rejections"] == {"phi.person_name": 3}
     assert rows(owner, "SELECT id FROM remittances") == []
+
+
+def test_an_835s_upper_case_payer_is_the_payer_the_export_spells_otherwise(
+    app, acme, tmp_path, owner
+):
+    export = tmp_path / "export.csv"
+    export.write_bytes(
+        csv_bytes("E1,Acme Health Plan,99213,2026-11-01,2026-11-10,paid,2026-11-12,150,100,100,,")
+    )
+    assert ingest_file(app, export, "acme")["status"] == "loaded"
+    (tmp_path / "era.835").write_bytes((FIXTURES / "remittance_full.835").read_bytes())
+    assert ingest_file(app, tmp_path / "era.835", "acme")["status"] == "loaded"
+    payers = {r["payer"] for r in rows(owner, "SELECT DISTINCT payer FROM claims")}
+    assert payers == {"Acme Health Plan"}  # not a second payer ACME HEALTH PLAN
+    assert [r["payer"] for r in rows(owner, "SELECT payer FROM remittances")] == [
+        "Acme Health Plan"
+    ]

@@ -258,3 +258,16 @@ def test_caches_stay_bounded_and_results_stay_right(monkeypatch):
         result = check.validate(1, row(billed_amount=f"1{cents:02d}.00"))
         assert staged(result)["billed_amount"] == f"1{cents:02d}.00"
     assert len(check._money) <= 5
+
+
+def test_a_payer_in_other_letter_case_is_the_same_payer():
+    # SPEC 2.3: the spelling the customer's lines already have, else the file's first.
+    within = validator()
+    payers = [staged(within.validate(n, row(payer=p)))["payer"] for n, p in
+              enumerate(["CIGNA", "Cigna", " cigna  "], start=1)]  # fmt: skip
+    assert payers == ["CIGNA", "CIGNA", "CIGNA"]
+    known = validator(payer_spellings={"cigna": "Cigna"})
+    assert staged(known.validate(1, row(payer="CIGNA")))["payer"] == "Cigna"
+    aliased = validator(aliases={"cigna": "Cigna Healthcare"}, payer_spellings={"cigna": "Cigna"})
+    assert staged(aliased.validate(1, row(payer="CIGNA")))["payer"] == "Cigna Healthcare"
+    assert staged(within.validate(4, row(payer="Aetna")))["payer"] == "Aetna"  # another payer

@@ -42,7 +42,7 @@ from common.services.ingest.pipeline import ChunkPipeline
 from common.services.ingest.report import Tally, UploadReport
 from common.services.ingest.rows import ReplayedRows, header_columns, read_ahead
 from common.services.ingest.staging import CountingReader, StagedRows
-from common.services.ingest.upload_facts import customer_history, loaded_warnings
+from common.services.ingest.upload_facts import customer_history, loaded_warnings, payer_spellings
 from common.services.ingest.x12_source import X12Source
 
 # COPY chunks (256 KiB each) the validating thread may run ahead of Postgres: ~16 MiB.
@@ -116,6 +116,7 @@ class _FileLoad:
         self.params = {"customer_id": customer.id, "upload_id": upload_id}
         self.columns_custom = column_mapping_map(conn, customer.id)
         self.aliases = payer_alias_map(conn, customer.id)
+        self.spellings = payer_spellings(conn, self.params)
         self.overrides = cpt_override_map(conn, customer.id)
         self.date_setting = (customer.settings or {}).get("date_order")
         # Batches of a concurrent upload of this customer must not interleave with ours: a
@@ -256,6 +257,7 @@ class _FileLoad:
             date_order=choices.date_order,
             decimal_separator=choices.decimal_separator,
             claim_level_lines=x12,
+            payer_spellings=self.spellings,
         )
 
 

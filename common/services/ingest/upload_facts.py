@@ -6,6 +6,7 @@ from sqlalchemy import Connection
 
 from common.config import Thresholds
 from common.db.queries import sql
+from common.domain.values import payer_key
 from common.services.ingest.report import Tally
 
 
@@ -21,6 +22,16 @@ def loaded_warnings(conn: Connection, params: dict, samples: int) -> dict:
         tally.rows[found["rule"]] = list(found["samples"])
         tally.columns[found["rule"]] = dict.fromkeys(c for c in found["columns"] if c)
     return {"rows": rows, "tally": tally}
+
+
+def payer_spellings(conn: Connection, params: dict) -> dict[str, str]:
+    """Case-insensitive payer key → the spelling the customer's lines use most."""
+    spellings: dict[str, tuple[int, str]] = {}
+    for payer, n in conn.execute(sql("ingest_payer_spellings"), params).all():
+        key = payer_key(payer)
+        if key not in spellings or (n, payer) > spellings[key]:
+            spellings[key] = (n, payer)
+    return {key: payer for key, (_, payer) in spellings.items()}
 
 
 def customer_history(conn: Connection, params: dict, thresholds: Thresholds) -> dict:
