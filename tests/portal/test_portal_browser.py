@@ -241,7 +241,7 @@ def test_an_admin_changes_an_alert_rule(stack, browser, shots):
     page.get_by_text("Saved: updated").wait_for()
     assert "0.55" in page.locator("table.data").inner_text()
     _nav(page, "Remittances").click()
-    assert "AETNA" in page.locator("table.data").inner_text()
+    assert "Aetna" in page.locator("table.data").inner_text()  # its AETNA, spelt as the export
     shots.take(page, "15-remittances")
     _nav(page, "Reports").click()
     shots.take(page, "15-reports")
