@@ -1,6 +1,7 @@
 -- The line changes of one batch, to be added to the rollups: +1 for a line's new version, -1
 -- for the version it supersedes. Emptied after every batch. The lag start and the denial
--- reason are defined here once, for every rollup that reads them:
+-- reason are defined here for every rollup that reads them, and again in the view a rebuild
+-- reads instead (rollups_lines_as_delta.sql; the rollups property test keeps the two equal):
 --   lag start = submitted_date, else service_date (SPEC 2.2 †);
 --   reason = denial_reason_code, else text, else UNSPECIFIED (SPEC 3.2).
 CREATE TEMP TABLE IF NOT EXISTS line_delta (

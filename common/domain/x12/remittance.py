@@ -39,7 +39,6 @@ class RemittanceReader:
         self._txn: Remittance | None = None
         self._claim: Claim | None = None
         self._held: Claim | None = None  # a reversal waiting for its re-adjudication
-        self._last = 0
 
     def __iter__(self) -> Iterator[CanonicalLine]:
         # Lists, not nested generators: most segments yield nothing, and a generator per
@@ -57,9 +56,8 @@ class RemittanceReader:
                 see(Segment(number, kind, parts))
             if lines := read(kind, parts, number):
                 yield from lines
-        self._last = number
         yield from self._end_transaction()
-        self.envelope.finish(self._last)
+        self.envelope.finish(number)
 
     def _read(self, kind: str, parts: list[str], number: int) -> list[CanonicalLine] | None:
         if kind == "SVC":

@@ -39,13 +39,12 @@ class X12Malformed(CsvFormatError):
 
 @dataclass(frozen=True)
 class Separators:
-    """The four delimiters of an interchange."""
+    """The delimiters the reader splits by (an 835 repeats no element, so the repetition
+    separator of ISA11 is not needed)."""
 
     element: str
     component: str
-    repetition: str | None
     segment: str
-    from_isa: bool
 
 
 class Segment:
@@ -82,7 +81,7 @@ def separators(head: str) -> Separators:
         if not (text.startswith("ST") and len(text) > 2 and not text[2].isalnum()):
             raise X12Malformed("the file does not start with an ISA or ST segment", 1)
         terminator = "~" if "~" in text else "\n"
-        return Separators(text[2], ":", None, terminator, from_isa=False)
+        return Separators(text[2], ":", terminator)
     element = text[3:4]
     position = 3
     for _ in range(_ISA_ELEMENTS - 1):
@@ -93,10 +92,7 @@ def separators(head: str) -> Separators:
     component, terminator = text[position + 1 : position + 2], text[position + 2 : position + 3]
     if not component or not terminator or terminator.isalnum():
         raise X12Malformed("the ISA segment has no segment terminator after ISA16", 1)
-    repetition = text.split(element)[11][:1] if len(text.split(element)) > 11 else None
-    if repetition is not None and (repetition.isalnum() or repetition in (element, component)):
-        repetition = None  # 004010 files carry a standards id ("U") there, not a separator
-    return Separators(element, component, repetition, terminator, from_isa=True)
+    return Separators(element, component, terminator)
 
 
 def read_segments(blob: BinaryIO) -> tuple[Separators, Iterator[list[str]]]:
