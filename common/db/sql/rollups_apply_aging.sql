@@ -1,5 +1,6 @@
 -- Add line_delta's PAID lines to the per-(payer, decided day, days to payment) rollup that
 -- DelayGuard's payment_aging reads; pay_lag is -1 while the line has no payment date.
+-- A rebuild (fresh rollups) runs it without its ON CONFLICT clause: rollups._apply.
 INSERT INTO claim_rollups_aging AS r (customer_id, payer, day, pay_lag, n, cash)
 SELECT CAST(:customer_id AS uuid),
        payer,

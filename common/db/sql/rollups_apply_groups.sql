@@ -1,5 +1,6 @@
 -- Add line_delta's PAID + DENIED lines to the per-(payer, cpt_group, decided day, decision
 -- lag) rollup that DriftWatch reads.
+-- A rebuild (fresh rollups) runs it without its ON CONFLICT clause: rollups._apply.
 INSERT INTO claim_rollups_groups AS r (
     customer_id, payer, cpt_group, day, lag_days, n, n_denied, n_lag_service, charge
 )

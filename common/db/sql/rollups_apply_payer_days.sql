@@ -1,4 +1,5 @@
 -- Add line_delta to the per-(payer, day) rollup; day = decided_date, else the lag start.
+-- A rebuild (fresh rollups) runs it without its ON CONFLICT clause: rollups._apply.
 INSERT INTO claim_rollups AS r (
     customer_id, day, payer, n_paid, n_denied, n_other, n_decided, n_payment, n_lag_service,
     billed, allowed, paid, denied_billed, denied_charge, decision_days, payment_days,

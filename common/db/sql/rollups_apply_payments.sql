@@ -1,5 +1,6 @@
 -- Add line_delta's PAID lines with a payment date to the per-(payer, payment day) rollup that
 -- DelayGuard and the report's payment-days trend read.
+-- A rebuild (fresh rollups) runs it without its ON CONFLICT clause: rollups._apply.
 INSERT INTO claim_rollups_payments AS r (
     customer_id, payer, day, n, n_lag_service, lag_days, lag_days_sq, cash
 )

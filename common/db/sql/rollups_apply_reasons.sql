@@ -1,5 +1,6 @@
 -- Add line_delta's DENIED lines to the per-(payer, decided day, reason) rollup DenialScope
 -- reads.
+-- A rebuild (fresh rollups) runs it without its ON CONFLICT clause: rollups._apply.
 INSERT INTO claim_rollups_reasons AS r (customer_id, payer, day, reason, n, charge)
 SELECT CAST(:customer_id AS uuid),
        payer,
